@@ -1,0 +1,184 @@
+//! rules.md §1: 基本医保. Inpatient-like visits (住院, 日间手术, 意外伤害住院) pay from the
+//! level's deductible and rate, adjusted for day surgery, referral and TCM; the outpatient kinds
+//! each have their own annual deductible, rate and caps.
+
+use crate::case::Visit;
+use crate::error::Error;
+use crate::explain::{yuan, Effect, Scheme, Step, Steps, Warning};
+use crate::money::Money;
+use crate::payment::{annual_deductible, at_rate, limit};
+use crate::policy::{Basic, Inpatient};
+use crate::vocabulary::{condition_zh, Kind, Referral, Vocabulary};
+use crate::year::YearState;
+
+/// What 基本医保 pays for one visit from its in-scope cost `e`.
+pub fn pay(
+    basic: &Basic,
+    visit: &Visit,
+    index: usize,
+    e: Money,
+    year: &mut YearState,
+    steps: &mut Vec<Step>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Money, Error> {
+    let mut steps = Steps { scheme: Scheme::Basic, out: steps };
+    let mut not_covered = |steps: &mut Steps, text: String, param: &str| {
+        steps.push("not_covered", Effect::Info, Money::ZERO, text.clone(), vec![param.to_owned()]);
+        warnings.push(Warning { code: "not_covered", visit: index, text });
+        Ok(Money::ZERO)
+    };
+    match visit.kind {
+        Kind::Inpatient | Kind::DaySurgery | Kind::AccidentInpatient => inpatient(&basic.inpatient, visit, index, e, year, &mut steps),
+        Kind::GeneralOutpatient => {
+            let Some(go) = &basic.general_outpatient else {
+                return not_covered(&mut steps, "本政策没有普通门诊统筹待遇，基本医保不支付".into(), "/basic");
+            };
+            let Some(&rate) = go.levels.get(&visit.level) else {
+                let covered: Vec<&str> = go.levels.keys().map(|l| l.zh()).collect();
+                return not_covered(
+                    &mut steps,
+                    format!("普通门诊在{}不在基本医保报销范围内（本地普通门诊统筹覆盖：{}）", visit.level.zh(), covered.join("、")),
+                    "/basic/general_outpatient/levels",
+                );
+            };
+            const P: &str = "/basic/general_outpatient";
+            let ded = annual_deductible(&mut steps, "general_outpatient.deductible", "普通门诊年度起付线", e, go.annual_deductible, &mut year.general_outpatient_deductible_used, format!("{P}/annual_deductible"))?;
+            let base = e.sub(ded)?;
+            let paid = at_rate(&mut steps, "general_outpatient.rate", &format!("{}普通门诊政策范围内费用{}", visit.level.zh(), after_deductible(base, ded)), base, rate, format!("{P}/levels/{}/rate", visit.level.id()))?;
+            let paid = limit(&mut steps, "general_outpatient.per_visit_cap", "普通门诊每次最高支付", paid, go.per_visit_cap, Money::ZERO, format!("{P}/per_visit_cap"))?;
+            let paid = limit(&mut steps, "general_outpatient.annual_cap", "普通门诊年度最高支付限额", paid, go.annual_cap, year.general_outpatient_paid, format!("{P}/annual_cap"))?;
+            year.general_outpatient_paid = year.general_outpatient_paid.add(paid)?;
+            Ok(paid)
+        }
+        Kind::ChronicOutpatient => {
+            // Presence of the section and of the condition were checked with the case.
+            let Some(co) = &basic.chronic_outpatient else {
+                return not_covered(&mut steps, "本政策没有门诊慢特病待遇，基本医保不支付".into(), "/basic");
+            };
+            const P: &str = "/basic/chronic_outpatient";
+            let condition = visit.condition.as_deref().unwrap_or_default();
+            let ded = annual_deductible(&mut steps, "chronic_outpatient.deductible", "门诊慢特病年度起付线", e, co.annual_deductible, &mut year.chronic_deductible_used, format!("{P}/annual_deductible"))?;
+            let base = e.sub(ded)?;
+            let paid = at_rate(&mut steps, "chronic_outpatient.rate", &format!("{}门诊政策范围内费用{}", condition_zh(condition), after_deductible(base, ded)), base, co.rate, format!("{P}/rate"))?;
+            let used = year.chronic_paid_by_condition.get(condition).copied().unwrap_or_default();
+            let paid = limit(&mut steps, "chronic_outpatient.condition_cap", &format!("{}门诊年度支付限额", condition_zh(condition)), paid, co.condition_caps.get(condition).copied(), used, format!("{P}/condition_caps/{condition}"))?;
+            let paid = limit(&mut steps, "chronic_outpatient.annual_cap", "门诊慢特病年度最高支付限额（各病种合计）", paid, co.annual_cap, year.chronic_paid, format!("{P}/annual_cap"))?;
+            year.chronic_paid = year.chronic_paid.add(paid)?;
+            year.chronic_paid_by_condition.insert(condition.to_owned(), used.add(paid)?);
+            Ok(paid)
+        }
+        Kind::TwoDiseasesOutpatient => {
+            let Some(td) = &basic.two_diseases else {
+                return not_covered(&mut steps, "本政策没有“两病”门诊用药保障，基本医保不支付".into(), "/basic");
+            };
+            const P: &str = "/basic/two_diseases";
+            let condition = visit.condition.as_deref().unwrap_or_default();
+            let ded = annual_deductible(&mut steps, "two_diseases.deductible", "“两病”门诊用药年度起付线", e, td.annual_deductible, &mut year.two_diseases_deductible_used, format!("{P}/annual_deductible"))?;
+            let base = e.sub(ded)?;
+            let paid = at_rate(&mut steps, "two_diseases.rate", &format!("{}门诊用药政策范围内费用{}", condition_zh(condition), after_deductible(base, ded)), base, td.rate, format!("{P}/rate"))?;
+            let used = year.two_diseases_paid_by_condition.get(condition).copied().unwrap_or_default();
+            let cap = td.annual_caps.get(condition).copied();
+            let paid = limit(&mut steps, "two_diseases.annual_cap", &format!("{}门诊用药年度支付限额", condition_zh(condition)), paid, cap, used, format!("{P}/annual_caps/{condition}"))?;
+            if cap.is_none() {
+                steps.push("two_diseases.no_cap", Effect::Info, Money::ZERO, format!("{}门诊用药不设年度支付限额", condition_zh(condition)), vec![format!("{P}/annual_caps")]);
+            }
+            year.two_diseases_paid_by_condition.insert(condition.to_owned(), used.add(paid)?);
+            Ok(paid)
+        }
+    }
+}
+
+/// "（扣除起付线后）的 1,000.00 元" or " 1,000.00 元".
+fn after_deductible(base: Money, deductible: Money) -> String {
+    if deductible.is_zero() {
+        format!(" {}", yuan(base))
+    } else {
+        format!("扣除起付线后的 {}", yuan(base))
+    }
+}
+
+fn inpatient(ip: &Inpatient, visit: &Visit, index: usize, e: Money, year: &mut YearState, steps: &mut Steps) -> Result<Money, Error> {
+    const P: &str = "/basic/inpatient";
+    let level = visit.level;
+    let Some(benefit) = ip.levels.get(&level) else {
+        let covered: Vec<&str> = ip.levels.keys().map(|l| l.zh()).collect();
+        return Err(Error::new(
+            "no_inpatient_benefit",
+            format!("visits[{index}].level"),
+            format_args!("本政策在{}没有住院待遇（有住院待遇的级别：{}）", level.zh(), covered.join("、")),
+            format_args!("no inpatient benefit at level {} in this policy", level.id()),
+        ));
+    };
+
+    // 1–3: the deductible for this stay.
+    let mut d = benefit.deductible;
+    let mut params = vec![format!("{P}/levels/{}/deductible", level.id())];
+    let mut what = format!("{}住院起付线 {}", level.zh(), yuan(d));
+    let factor = ip.day_surgery_deductible_factor;
+    if visit.kind == Kind::DaySurgery && factor != crate::money::Rate::ONE {
+        let full = d;
+        d = full.times(factor)?.round();
+        what = format!("日间手术起付线 = {}住院起付线 {} × {} = {}", level.zh(), yuan(full), factor.percent(), yuan(d));
+        params.push(format!("{P}/day_surgery_deductible_factor"));
+    }
+    match (visit.referral, visit.referred_from) {
+        (Referral::Upward, Some(from)) if ip.referral.upward_difference => {
+            let paid_before = ip.levels.get(&from).map(|b| b.deductible).unwrap_or_default();
+            let own = d;
+            d = own.saturating_sub(paid_before);
+            what = format!("从{}上转至{}，起付线连续计算，只需补足差额：{} − {} = {}", from.zh(), level.zh(), yuan(own), yuan(paid_before), yuan(d));
+            params.push(format!("{P}/levels/{}/deductible", from.id()));
+            params.push(format!("{P}/referral/upward"));
+        }
+        (Referral::Downward, _) if ip.referral.downward_waived => {
+            d = Money::ZERO;
+            what = "下转患者不再支付起付线".into();
+            params.push(format!("{P}/referral/downward"));
+        }
+        (Referral::Alliance, _) if ip.referral.alliance_waived => {
+            d = Money::ZERO;
+            what = "医共体内转诊视为同一次住院，不再支付起付线".into();
+            params.push(format!("{P}/referral/alliance"));
+        }
+        _ => {}
+    }
+
+    // 4: TCM paid in full at the listed levels, outside deductible and rate.
+    let t = if ip.tcm_full_levels.contains(&level) { visit.tcm } else { Money::ZERO };
+    let e_rest = e.sub(t)?;
+
+    // 5: deductible, rate, TCM, annual cap.
+    let ded = d.min(e_rest);
+    let (effect, text) = if d.is_zero() {
+        (Effect::Info, what)
+    } else if ded < d {
+        (Effect::Withheld, format!("{what}，本次政策范围内费用 {} 不足起付线，全部由个人负担", yuan(e_rest)))
+    } else {
+        (Effect::Withheld, format!("{what}，由个人负担"))
+    };
+    steps.push("inpatient.deductible", effect, ded, text, params);
+
+    let (rate, rate_param, rate_what) = match ip.unreferred_rate.get(&level) {
+        Some(&r) if visit.referral == Referral::Unreferred => {
+            (r, format!("{P}/unreferred_rate/{}", level.id()), format!("未按规定转诊到{}，按降低后的比例支付：", level.zh()))
+        }
+        _ => (benefit.rate, format!("{P}/levels/{}/rate", level.id()), String::new()),
+    };
+    let base = e_rest.sub(ded)?;
+    let tcm_note = if t.is_zero() { "" } else { "（中医部分另计）" };
+    let base_text = format!("{rate_what}政策范围内费用{tcm_note}扣除起付线后的 {}", yuan(base));
+    let mut paid = at_rate(steps, "inpatient.rate", &base_text, base, rate, rate_param)?;
+    if !t.is_zero() {
+        steps.push(
+            "inpatient.tcm",
+            Effect::Paid,
+            t,
+            format!("中医适宜技术和中药饮片 {} 在{}全额报销，不计起付线和比例", yuan(t), level.zh()),
+            vec![format!("{P}/tcm_full_levels")],
+        );
+        paid = paid.add(t)?;
+    }
+    let paid = limit(steps, "inpatient.annual_cap", "基本医保住院年度最高支付限额", paid, ip.annual_cap, year.basic_inpatient_paid, format!("{P}/annual_cap"))?;
+    year.basic_inpatient_paid = year.basic_inpatient_paid.add(paid)?;
+    Ok(paid)
+}

@@ -1,0 +1,215 @@
+//! The input: a person and their visits (contract.md, "Input: a case").
+
+use crate::date::Date;
+use crate::error::{Error, Path, PathStyle};
+use crate::money::Money;
+use crate::reader::{self, Label, Obj};
+use crate::vocabulary::{Category, Kind, Level, Referral};
+use serde_json::Value;
+
+/// At most this many visits in one case. It keeps every sum far inside exact decimal range
+/// (10,000 × 100,000,000 yuan) and a page responsive; a year of daily visits fits many times.
+pub const MAX_VISITS: usize = 10_000;
+
+/// How the case names its pack.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PolicyChoice {
+    /// A bundled pack by id.
+    Id(String),
+    /// The bundled pack of this region in force on the visits' dates.
+    Region(String),
+    /// None named: the caller must give a pack.
+    Unnamed,
+}
+
+#[derive(Clone, Debug)]
+pub struct Case {
+    pub policy: PolicyChoice,
+    pub person: Person,
+    pub visits: Vec<Visit>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub category: Category,
+    pub conditions: Vec<String>,
+    pub year_to_date: YearToDate,
+}
+
+/// What was already paid this year before these visits; seeds the accumulators of the year of
+/// the earliest visit.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct YearToDate {
+    pub basic_inpatient_paid: Money,
+    pub general_outpatient_paid: Money,
+    pub critical_compliant: Money,
+    pub critical_paid: Money,
+    pub assistance_paid: Money,
+}
+
+#[derive(Clone, Debug)]
+pub struct Visit {
+    pub kind: Kind,
+    pub level: Level,
+    pub date: Date,
+    pub total: Money,
+    pub out_of_catalog: Option<Money>,
+    pub class_b_self_pay: Option<Money>,
+    pub tcm: Money,
+    pub referral: Referral,
+    pub referred_from: Option<Level>,
+    pub condition: Option<String>,
+}
+
+const TOTAL: Label = ("总费用", "total");
+const OUT_OF_CATALOG: Label = ("全自费金额", "out_of_catalog");
+const CLASS_B: Label = ("乙类先行自付金额", "class_b_self_pay");
+
+impl Case {
+    pub fn from_json(value: &Value) -> Result<Case, Error> {
+        let root = Obj::new(value, Path::root(), PathStyle::Dotted, &["policy", "region", "person", "visits"])?;
+        let policy = match (root.opt_str("policy", ("政策包", "policy"))?, root.opt_str("region", ("统筹区", "region"))?) {
+            (Some(id), _) => PolicyChoice::Id(id.to_owned()),
+            (None, Some(code)) => PolicyChoice::Region(code.to_owned()),
+            (None, None) => PolicyChoice::Unnamed,
+        };
+        let person = person(&root.obj("person", ("参保人信息", "person"), &["category", "conditions", "year_to_date"])?)?;
+        let items = root.array("visits", ("就诊记录", "visits"))?;
+        if items.is_empty() {
+            return Err(Error::new("missing_field", "visits", "请至少填写一次就诊", "at least one visit is required"));
+        }
+        if items.len() > MAX_VISITS {
+            return Err(Error::new(
+                "too_many_visits",
+                "visits",
+                format_args!("一次最多测算 {MAX_VISITS} 次就诊"),
+                format_args!("at most {MAX_VISITS} visits per case"),
+            ));
+        }
+        let visits = items.into_iter().map(|(path, v)| visit(v, path)).collect::<Result<_, _>>()?;
+        Ok(Case { policy, person, visits })
+    }
+}
+
+fn person(p: &Obj) -> Result<Person, Error> {
+    let category = p.vocab::<Category>("category")?;
+    let mut conditions: Vec<String> = Vec::new();
+    for (path, v) in p.array("conditions", ("慢特病", "conditions"))? {
+        let id = reader::as_str(v, &path, PathStyle::Dotted, ("病种", "condition"))?;
+        if !conditions.iter().any(|c| c == id) {
+            conditions.push(id.to_owned());
+        }
+    }
+    let year_to_date = match p.opt_obj(
+        "year_to_date",
+        &["basic_inpatient_paid", "general_outpatient_paid", "critical_compliant", "critical_paid", "assistance_paid"],
+    )? {
+        None => YearToDate::default(),
+        Some(y) => {
+            let amt = |k, label| y.opt_amount(k, label).map(Option::unwrap_or_default);
+            YearToDate {
+                basic_inpatient_paid: amt("basic_inpatient_paid", ("本年基本医保已付住院费用", "basic inpatient paid this year"))?,
+                general_outpatient_paid: amt("general_outpatient_paid", ("本年普通门诊已报销", "general outpatient paid this year"))?,
+                critical_compliant: amt("critical_compliant", ("本年大病保险合规自付累计", "critical-illness compliant total this year"))?,
+                critical_paid: amt("critical_paid", ("本年大病保险已支付", "critical illness paid this year"))?,
+                assistance_paid: amt("assistance_paid", ("本年医疗救助已支付", "assistance paid this year"))?,
+            }
+        }
+    };
+    Ok(Person { category, conditions, year_to_date })
+}
+
+fn visit(value: &Value, path: Path) -> Result<Visit, Error> {
+    let v = Obj::new(
+        value,
+        path,
+        PathStyle::Dotted,
+        &["kind", "level", "date", "total", "out_of_catalog", "class_b_self_pay", "tcm", "referral", "referred_from", "condition"],
+    )?;
+    let kind = v.vocab::<Kind>("kind")?;
+    let level = v.vocab::<Level>("level")?;
+    let date_text = v.str("date", ("就诊日期", "date"))?;
+    let date = Date::parse(date_text).ok_or_else(|| {
+        Error::new(
+            "invalid_date",
+            v.at("date"),
+            format_args!("日期无效：{date_text}，请按 YYYY-MM-DD 填写真实的日期（住院填出院结算日期）"),
+            format_args!("invalid date {date_text}: expected a real calendar date as YYYY-MM-DD (discharge date for inpatient care)"),
+        )
+    })?;
+    let total = v.amount("total", TOTAL)?;
+    let out_of_catalog = v.opt_amount("out_of_catalog", OUT_OF_CATALOG)?;
+    let class_b_self_pay = v.opt_amount("class_b_self_pay", CLASS_B)?;
+    let tcm = v.opt_amount("tcm", ("中医适宜技术和中药饮片费用", "tcm"))?.unwrap_or(Money::ZERO);
+    let referral = v.opt_vocab::<Referral>("referral")?.unwrap_or(Referral::None);
+    let referred_from = v.opt_vocab::<Level>("referred_from")?;
+    let condition = v.opt_str("condition", ("病种", "condition"))?.map(str::to_owned);
+
+    // The split must fit in the total. Name the field that makes it overflow.
+    let ooc = out_of_catalog.unwrap_or_default();
+    if ooc > total {
+        return Err(Error::new(
+            "split_exceeds_total",
+            v.at("out_of_catalog"),
+            format_args!("全自费金额 {} 元超过了总费用 {} 元", ooc.grouped(), total.grouped()),
+            format_args!("out_of_catalog {ooc} exceeds total {total}"),
+        ));
+    }
+    if let Some(b) = class_b_self_pay {
+        if ooc.add(b)? > total {
+            return Err(Error::new(
+                "split_exceeds_total",
+                v.at("class_b_self_pay"),
+                format_args!("全自费与乙类先行自付合计 {} 元超过了总费用 {} 元", ooc.add(b)?.grouped(), total.grouped()),
+                format_args!("out_of_catalog + class_b_self_pay exceeds total {total}"),
+            ));
+        }
+    }
+    match (referral, referred_from) {
+        (Referral::Upward, None) => {
+            return Err(Error::new(
+                "missing_field",
+                v.at("referred_from"),
+                "上转须填写转出医疗机构的级别（referred_from）",
+                "an upward referral needs referred_from (the level referred from)",
+            ))
+        }
+        (Referral::Upward, Some(from)) if from >= level => {
+            return Err(Error::new(
+                "invalid_value",
+                v.at("referred_from"),
+                format_args!("上转应从较低级别转入较高级别：{} 不低于 {}", from.id(), level.id()),
+                format_args!("an upward referral goes from a lower level: {} is not below {}", from.id(), level.id()),
+            ))
+        }
+        (r, Some(_)) if r != Referral::Upward => {
+            return Err(Error::new(
+                "invalid_value",
+                v.at("referred_from"),
+                "只有上转（referral 为 upward）才填写 referred_from",
+                "referred_from goes only with referral \"upward\"",
+            ))
+        }
+        _ => {}
+    }
+    let needs_condition = matches!(kind, Kind::ChronicOutpatient | Kind::TwoDiseasesOutpatient);
+    if needs_condition && condition.is_none() {
+        return Err(Error::new(
+            "missing_field",
+            v.at("condition"),
+            format_args!("{}须填写病种（condition）", kind.zh()),
+            format_args!("a {} visit needs a condition", kind.id()),
+        ));
+    }
+    if !needs_condition && condition.is_some() {
+        return Err(Error::new(
+            "invalid_value",
+            v.at("condition"),
+            "只有门诊慢特病和“两病”门诊用药才填写病种（condition）",
+            "condition goes only with chronic_outpatient and two_diseases_outpatient visits",
+        ));
+    }
+    Ok(Visit { kind, level, date, total, out_of_catalog, class_b_self_pay, tcm, referral, referred_from, condition })
+}
+
+use crate::vocabulary::Vocabulary;

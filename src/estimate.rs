@@ -1,0 +1,296 @@
+//! The estimate: each visit through the schemes in the order of "一站式" settlement (basic →
+//! 大病 → 救助), the year's accumulators carried in date order, and the result in the contract's
+//! shape (contract.md, "Output: an estimate").
+
+use crate::case::{Case, Person, Visit};
+use crate::error::Error;
+use crate::explain::{yuan, Step, Warning};
+use crate::money::Money;
+use crate::policy::{Basis, Policy};
+use crate::split::{split, Split};
+use crate::vocabulary::{condition_zh, Kind, Vocabulary, TWO_DISEASES};
+use crate::year::YearState;
+use crate::{basic, critical_illness, medical_assistance};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Estimate {
+    pub policy: PolicySummary,
+    pub visits: Vec<VisitResult>,
+    pub totals: Amounts,
+    pub warnings: Vec<Warning>,
+    /// Every parameter a step used: its value and where it comes from.
+    pub parameters: BTreeMap<String, Parameter>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PolicySummary {
+    pub id: String,
+    pub name: String,
+    pub region: RegionOut,
+    pub effective: EffectiveOut,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RegionOut {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EffectiveOut {
+    pub from: String,
+    pub until: Option<String>,
+}
+
+impl PolicySummary {
+    pub fn of(p: &Policy) -> PolicySummary {
+        PolicySummary {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            region: RegionOut { code: p.region.code.clone(), name: p.region.name.clone() },
+            effective: EffectiveOut { from: p.effective.from.to_string(), until: p.effective.until.map(|d| d.to_string()) },
+        }
+    }
+}
+
+/// The amounts of a visit, or of all visits together.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct Amounts {
+    pub total: Money,
+    pub out_of_catalog: Money,
+    pub class_b_self_pay: Money,
+    pub in_scope: Money,
+    pub basic: Money,
+    pub critical_illness: Money,
+    pub medical_assistance: Money,
+    pub reimbursed: Money,
+    pub out_of_pocket: Money,
+}
+
+impl Amounts {
+    fn add(&self, o: &Amounts) -> Result<Amounts, Error> {
+        Ok(Amounts {
+            total: self.total.add(o.total)?,
+            out_of_catalog: self.out_of_catalog.add(o.out_of_catalog)?,
+            class_b_self_pay: self.class_b_self_pay.add(o.class_b_self_pay)?,
+            in_scope: self.in_scope.add(o.in_scope)?,
+            basic: self.basic.add(o.basic)?,
+            critical_illness: self.critical_illness.add(o.critical_illness)?,
+            medical_assistance: self.medical_assistance.add(o.medical_assistance)?,
+            reimbursed: self.reimbursed.add(o.reimbursed)?,
+            out_of_pocket: self.out_of_pocket.add(o.out_of_pocket)?,
+        })
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct VisitResult {
+    pub kind: &'static str,
+    pub level: &'static str,
+    pub date: String,
+    #[serde(flatten)]
+    pub amounts: Amounts,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Parameter {
+    pub value: Value,
+    pub basis: Basis,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clause: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SourceOut {
+    pub number: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// Estimates `case` under `policy` (the pack is already chosen; see [`crate::estimate_json`]).
+pub fn estimate(case: &Case, policy: &Policy) -> Result<Estimate, Error> {
+    check_against_policy(case, policy)?;
+
+    // Date order within a year; input order breaks ties (the sort is stable).
+    let mut order: Vec<usize> = (0..case.visits.len()).collect();
+    order.sort_by_key(|&i| case.visits[i].date);
+    let first_year = order.first().map(|&i| case.visits[i].date.year());
+
+    let mut years: BTreeMap<u16, YearState> = BTreeMap::new();
+    let mut results: Vec<Option<VisitResult>> = vec![None; case.visits.len()];
+    let mut warnings = Vec::new();
+    for i in order {
+        let visit = &case.visits[i];
+        let year = visit.date.year();
+        let state = years.entry(year).or_insert_with(|| {
+            if Some(year) == first_year {
+                YearState::seeded(&case.person.year_to_date)
+            } else {
+                YearState::default()
+            }
+        });
+        results[i] = Some(settle(policy, &case.person, visit, i, state, &mut warnings)?);
+    }
+    warnings.sort_by_key(|w| w.visit);
+
+    let visits: Vec<VisitResult> = results.into_iter().flatten().collect();
+    let mut totals = Amounts::default();
+    for v in &visits {
+        totals = totals.add(&v.amounts)?;
+    }
+    let parameters = parameters(policy, &visits);
+    Ok(Estimate { policy: PolicySummary::of(policy), visits, totals, warnings, parameters })
+}
+
+/// One visit through the three schemes.
+fn settle(policy: &Policy, person: &Person, visit: &Visit, index: usize, year: &mut YearState, warnings: &mut Vec<Warning>) -> Result<VisitResult, Error> {
+    let s: Split = split(visit, policy.estimation.default_in_scope_share, index)?;
+    if s.estimated {
+        warnings.push(Warning {
+            code: "estimated_split",
+            visit: index,
+            text: format!(
+                "第 {} 次就诊没有填写全自费和乙类先行自付，按政策范围内费用约占总费用的 {} 估算：政策范围内 {}，其余 {} 按自费计。按结算单填写可得到更准确的结果。",
+                index + 1,
+                policy.estimation.default_in_scope_share.percent(),
+                yuan(s.in_scope),
+                yuan(s.out_of_catalog)
+            ),
+        });
+    }
+    let e = s.in_scope;
+    let mut steps = Vec::new();
+    let basic = basic::pay(&policy.basic, visit, index, e, year, &mut steps, warnings)?;
+    let critical = critical_illness::pay(&policy.critical_illness, person, visit, e, basic, year, &mut steps)?;
+    let after_insurance = e.sub(basic)?.sub(critical)?;
+    let assistance = medical_assistance::pay(policy.medical_assistance.as_ref(), person, visit, after_insurance, year, &mut steps)?;
+
+    // The guard (甘政办发〔2018〕72号: 报销补偿总额不得超过参保患者合规医疗总费用). The rules
+    // guarantee it; a breach is a defect in this engine, reported rather than shown as money.
+    let reimbursed = basic.add(critical)?.add(assistance)?;
+    if reimbursed > e {
+        return Err(Error::new(
+            "internal_guard",
+            format!("visits[{index}]"),
+            "测算结果超过了政策范围内费用，这是计算程序的缺陷，请联系维护人员",
+            "reimbursement exceeds the in-scope cost: an engine defect, please report it",
+        ));
+    }
+    Ok(VisitResult {
+        kind: visit.kind.id(),
+        level: visit.level.id(),
+        date: visit.date.to_string(),
+        amounts: Amounts {
+            total: s.total,
+            out_of_catalog: s.out_of_catalog,
+            class_b_self_pay: s.class_b_self_pay,
+            in_scope: e,
+            basic,
+            critical_illness: critical,
+            medical_assistance: assistance,
+            reimbursed,
+            out_of_pocket: s.total.sub(reimbursed)?,
+        },
+        steps,
+    })
+}
+
+/// Checks the parts of a case that depend on the pack: dates in its period, conditions it knows.
+fn check_against_policy(case: &Case, policy: &Policy) -> Result<(), Error> {
+    for (j, c) in case.person.conditions.iter().enumerate() {
+        if !policy.knows_condition(c) {
+            let known: Vec<String> = crate::vocabulary::KNOWN_CONDITIONS.iter().map(|(id, zh)| format!("{id}（{zh}）")).collect();
+            return Err(Error::new(
+                "invalid_value",
+                format!("person.conditions[{j}]"),
+                format_args!("未知的慢特病病种“{c}”，可选：{}", known.join("、")),
+                format_args!("unknown condition \"{c}\""),
+            ));
+        }
+    }
+    for (i, v) in case.visits.iter().enumerate() {
+        if !policy.effective.contains(v.date) {
+            return Err(Error::new(
+                "date_outside_policy",
+                format!("visits[{i}].date"),
+                format_args!("就诊日期 {} 不在政策“{}”的执行期（{}）内", v.date, policy.name, policy.effective.zh()),
+                format_args!("date {} is outside the effective period of policy {}", v.date, policy.id),
+            ));
+        }
+        let Some(condition) = v.condition.as_deref() else { continue };
+        let at = format!("visits[{i}].condition");
+        match v.kind {
+            Kind::ChronicOutpatient => {
+                let listed = policy.basic.chronic_outpatient.as_ref().is_some_and(|c| c.conditions.iter().any(|k| k == condition));
+                if !listed {
+                    return Err(Error::new(
+                        "condition_not_covered",
+                        at,
+                        format_args!("“{}”不在本地门诊慢特病病种范围内", condition_zh(condition)),
+                        format_args!("condition \"{condition}\" is not a chronic-outpatient condition of this policy"),
+                    ));
+                }
+            }
+            Kind::TwoDiseasesOutpatient if !TWO_DISEASES.contains(&condition) => {
+                return Err(Error::new(
+                    "invalid_value",
+                    at,
+                    format_args!("“两病”门诊用药只包括高血压（hypertension）和糖尿病（diabetes），不包括“{}”", condition_zh(condition)),
+                    format_args!("two_diseases_outpatient covers only hypertension and diabetes, not \"{condition}\""),
+                ));
+            }
+            _ => {}
+        }
+        if !case.person.conditions.iter().any(|c| c == condition) {
+            return Err(Error::new(
+                "condition_not_held",
+                at,
+                format_args!("参保人没有登记“{}”，请先在参保人信息的慢特病中勾选", condition_zh(condition)),
+                format_args!("the person does not have condition \"{condition}\" (add it to person.conditions)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every parameter the steps used, with its value, basis and source.
+fn parameters(policy: &Policy, visits: &[VisitResult]) -> BTreeMap<String, Parameter> {
+    let mut out = BTreeMap::new();
+    for pointer in visits.iter().flat_map(|v| &v.steps).flat_map(|s| &s.params) {
+        if out.contains_key(pointer) {
+            continue;
+        }
+        let entry = policy.provenance.lookup(pointer);
+        let source = entry.and_then(|e| e.source.as_ref()).and_then(|s| policy.sources.get(s)).map(|s| SourceOut {
+            number: s.number.clone(),
+            title: s.title.clone(),
+            issuer: s.issuer.clone(),
+            date: s.date.clone(),
+            url: s.url.clone(),
+        });
+        out.insert(
+            pointer.clone(),
+            Parameter {
+                value: policy.merged.pointer(pointer).cloned().unwrap_or(Value::Null),
+                basis: entry.map_or(Basis::Illustrative, |e| e.basis),
+                source,
+                clause: entry.and_then(|e| e.clause.clone()),
+                note: entry.and_then(|e| e.note.clone()),
+            },
+        );
+    }
+    out
+}

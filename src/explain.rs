@@ -1,0 +1,92 @@
+//! Explanation steps: every amount a scheme pays or withholds, in words a resident understands,
+//! with the JSON Pointers of the policy parameters it used.
+
+use crate::money::{Exact, Money};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scheme {
+    Basic,
+    CriticalIllness,
+    MedicalAssistance,
+}
+
+impl Scheme {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Scheme::Basic => "基本医保",
+            Scheme::CriticalIllness => "大病保险",
+            Scheme::MedicalAssistance => "医疗救助",
+        }
+    }
+}
+
+/// What a step's amount is: paid by the scheme, withheld (left to the person), or a note.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Effect {
+    Paid,
+    Withheld,
+    Info,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Step {
+    pub scheme: Scheme,
+    pub rule: &'static str,
+    pub effect: Effect,
+    pub amount: Money,
+    pub text: String,
+    pub params: Vec<String>,
+}
+
+/// "28,730.00 元"
+pub fn yuan(m: Money) -> String {
+    format!("{} 元", m.grouped())
+}
+
+/// An unrounded intermediate for explanations: two decimals when that is exact ("825.50"),
+/// otherwise every decimal it has ("0.525"), so no step claims a rounding that did not happen.
+pub fn exact(e: Exact) -> String {
+    let rounded = e.round();
+    if rounded.decimal() == e.0 {
+        rounded.grouped()
+    } else {
+        crate::money::grouped(e.0.normalize())
+    }
+}
+
+/// Collects a visit's steps for one scheme.
+pub struct Steps<'a> {
+    pub scheme: Scheme,
+    pub out: &'a mut Vec<Step>,
+}
+
+impl Steps<'_> {
+    pub fn push(&mut self, rule: &'static str, effect: Effect, amount: Money, text: String, params: Vec<String>) {
+        self.out.push(Step { scheme: self.scheme, rule, effect, amount, text, params });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn exact_amounts_show_what_they_are() {
+        assert_eq!(exact(Exact(Decimal::new(8255, 1))), "825.50");
+        assert_eq!(exact(Exact(Decimal::new(525, 3))), "0.525");
+        assert_eq!(exact(Exact(Decimal::new(12345675, 4))), "1,234.5675");
+    }
+}
+
+/// Something the person should know about a visit that is not an error: an estimated split, a
+/// visit the scheme does not cover.
+#[derive(Clone, Debug, Serialize)]
+pub struct Warning {
+    pub code: &'static str,
+    pub visit: usize,
+    pub text: String,
+}

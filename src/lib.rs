@@ -1,0 +1,102 @@
+//! Yibao (医保报销测算): estimates what 基本医保, 大病保险 and 医疗救助 pay for a resident's
+//! medical expenses under a policy pack, with every step explained and sourced.
+//!
+//! The core is pure: no I/O and no wasm types. [`estimate_value`] is the one entry point the
+//! command line and the WebAssembly layer share.
+
+pub mod basic;
+pub mod bundled;
+pub mod case;
+pub mod critical_illness;
+pub mod date;
+pub mod error;
+pub mod estimate;
+pub mod explain;
+pub mod medical_assistance;
+pub mod money;
+pub mod payment;
+pub mod policy;
+pub mod reader;
+pub mod split;
+pub mod text;
+pub mod vocabulary;
+pub mod year;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use case::Case;
+pub use error::Error;
+pub use estimate::{estimate, Estimate, PolicySummary};
+pub use policy::Policy;
+
+use case::PolicyChoice;
+use serde_json::Value;
+
+/// Loads a pack given beside a case (a portal's own pack); `extends` is resolved against the
+/// bundled packs.
+pub fn load_policy(pack: &Value) -> Result<Policy, Error> {
+    Policy::load(pack, &bundled::raw)
+}
+
+/// Estimates a case given as JSON. `pack`, when given, is used instead of the bundled pack the
+/// case names.
+pub fn estimate_value(case: &Value, pack: Option<&Value>) -> Result<Estimate, Error> {
+    let case = Case::from_json(case)?;
+    match pack {
+        Some(pack) => estimate(&case, &load_policy(pack)?),
+        None => estimate(&case, choose_policy(&case)?),
+    }
+}
+
+/// The bundled pack a case names, by id or by region and the visits' dates.
+pub fn choose_policy(case: &Case) -> Result<&'static Policy, Error> {
+    match &case.policy {
+        PolicyChoice::Id(id) => bundled::by_id(id),
+        PolicyChoice::Unnamed => Err(Error::new(
+            "missing_field",
+            "policy",
+            "请指定政策包（policy）或统筹区（region）",
+            "name a policy pack (policy) or a region (region)",
+        )),
+        PolicyChoice::Region(code) => {
+            let in_region: Vec<&Policy> = bundled::all()?.iter().filter(|p| &p.region.code == code).collect();
+            if in_region.is_empty() {
+                return Err(Error::new(
+                    "unknown_region",
+                    "region",
+                    format_args!("没有统筹区代码为“{code}”的内置政策包"),
+                    format_args!("no bundled policy pack for region \"{code}\""),
+                ));
+            }
+            let mut chosen: Option<&Policy> = None;
+            for (i, v) in case.visits.iter().enumerate() {
+                let Some(p) = in_region.iter().copied().find(|p| p.effective.contains(v.date)) else {
+                    return Err(Error::new(
+                        "date_outside_policy",
+                        format!("visits[{i}].date"),
+                        format_args!("就诊日期 {} 时，{} 还没有可用的政策包", v.date, in_region[0].region.name),
+                        format_args!("no bundled pack of region {code} is in force on {}", v.date),
+                    ));
+                };
+                match chosen {
+                    Some(c) if c.id != p.id => {
+                        return Err(Error::new(
+                            "policy_changes",
+                            format!("visits[{i}].date"),
+                            format_args!("这些就诊跨越了两个政策期（{} 和 {}），请分开测算", c.name, p.name),
+                            format_args!("the visits span two policy periods ({} and {}); estimate them separately", c.id, p.id),
+                        ))
+                    }
+                    _ => chosen = Some(p),
+                }
+            }
+            Ok(chosen.unwrap_or(in_region[0]))
+        }
+    }
+}
+
+/// The bundled packs: id, name, region, effective period.
+pub fn policies() -> Result<Vec<PolicySummary>, Error> {
+    Ok(bundled::all()?.iter().map(PolicySummary::of).collect())
+}

@@ -1,0 +1,101 @@
+//! The `yibao` command line: `estimate`, `validate`, `policies`. JSON on standard output; errors as
+//! the contract's JSON on standard error with exit status 2.
+
+use serde_json::Value;
+use std::io::Read;
+use std::process::ExitCode;
+use yibao::Error;
+
+const USAGE: &str = "用法 (usage):
+  yibao estimate [--policy PACK.json] [--format json|text] CASE.json|-
+  yibao validate PACK.json
+  yibao policies";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(out) => {
+            print!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}", e.to_json());
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn usage(what: &str) -> Error {
+    Error::new("usage", "", format_args!("{what}\n{USAGE}"), "see usage above")
+}
+
+fn read_json(path: &str, what: &'static str) -> Result<Value, Error> {
+    let text = if path == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| Error::new("io", what, format_args!("无法读取标准输入：{e}"), format_args!("cannot read standard input: {e}")))?;
+        s
+    } else {
+        std::fs::read_to_string(path)
+            .map_err(|e| Error::new("io", what, format_args!("无法读取文件 {path}：{e}"), format_args!("cannot read {path}: {e}")))?
+    };
+    serde_json::from_str(&text).map_err(|e| {
+        Error::new(
+            "invalid_json",
+            what,
+            format_args!("{path} 不是有效的 JSON（第 {} 行第 {} 列）", e.line(), e.column()),
+            format_args!("{path} is not valid JSON (line {}, column {}): {e}", e.line(), e.column()),
+        )
+    })
+}
+
+fn pretty(v: &impl serde::Serialize) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn run(args: &[String]) -> Result<String, Error> {
+    let Some((cmd, rest)) = args.split_first() else { return Err(usage("缺少子命令 (missing command)")) };
+    match cmd.as_str() {
+        "estimate" => {
+            let (mut policy, mut format, mut case) = (None, "json", None);
+            let mut it = rest.iter();
+            while let Some(a) = it.next() {
+                match a.as_str() {
+                    "--policy" => policy = Some(it.next().ok_or_else(|| usage("--policy 后缺少文件 (missing file)"))?),
+                    "--format" => {
+                        format = match it.next().map(String::as_str) {
+                            Some("json") => "json",
+                            Some("text") => "text",
+                            _ => return Err(usage("--format 只能是 json 或 text (must be json or text)")),
+                        }
+                    }
+                    other if case.is_none() && (other == "-" || !other.starts_with('-')) => case = Some(other),
+                    other => return Err(usage(&format!("无法识别的参数 {other} (unexpected argument)"))),
+                }
+            }
+            let case = read_json(case.ok_or_else(|| usage("缺少案例文件 (missing CASE.json)"))?, "case")?;
+            let pack = policy.map(|p| read_json(p, "policy")).transpose()?;
+            let estimate = yibao::estimate_value(&case, pack.as_ref())?;
+            Ok(if format == "text" { yibao::text::render(&estimate) } else { pretty(&estimate) })
+        }
+        "validate" => {
+            let [path] = rest else { return Err(usage("validate 需要一个政策包文件 (one PACK.json)")) };
+            let pack = read_json(path, "policy")?;
+            let p = yibao::load_policy(&pack)?;
+            Ok(format!("有效 (valid): {} {}（{}，{}）\n", p.id, p.name, p.region.name, p.effective.zh()))
+        }
+        "policies" => {
+            let mut out = String::new();
+            for p in yibao::policies()? {
+                let until = p.effective.until.unwrap_or_default();
+                out.push_str(&format!("{}\t{}\t{} {}\t{}..{}\n", p.id, p.name, p.region.code, p.region.name, p.effective.from, until));
+            }
+            Ok(out)
+        }
+        "-h" | "--help" | "help" => Ok(format!("{USAGE}\n")),
+        other => Err(usage(&format!("未知的子命令 {other} (unknown command)"))),
+    }
+}

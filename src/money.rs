@@ -1,0 +1,267 @@
+//! Exact money and rates.
+//!
+//! Amounts are yuan held as `rust_decimal::Decimal`, never floats. A payment is rounded to the
+//! fen (0.01 yuan) once, where it is paid, half away from zero (四舍五入) — `Decimal::round_dp`
+//! alone would be banker's rounding, which is not what a settlement slip does.
+
+use rust_decimal::prelude::*;
+use rust_decimal::RoundingStrategy;
+use std::fmt;
+
+/// The largest amount accepted in input (rules.md: at most 100,000,000 yuan).
+pub const MAX_INPUT: Decimal = Decimal::from_parts(100_000_000, 0, 0, false, 0);
+
+/// An amount of money in yuan. Arithmetic is checked: an overflow is an error value, not a panic.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money(Decimal);
+
+/// A rate in [0, 1] (报销比例).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Rate(Decimal);
+
+/// Arithmetic overflowed. Inputs are bounded so this cannot happen in practice; it still has to
+/// be an error rather than a panic because panics must never cross the wasm boundary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overflow;
+
+pub type Checked<T> = Result<T, Overflow>;
+
+impl Money {
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    /// Wraps a decimal already known to be a valid amount (parsing checks bounds and scale).
+    pub(crate) fn from_decimal(d: Decimal) -> Money {
+        Money(d)
+    }
+
+    pub fn decimal(self) -> Decimal {
+        self.0
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
+
+    pub fn add(self, other: Money) -> Checked<Money> {
+        self.0.checked_add(other.0).map(Money).ok_or(Overflow)
+    }
+
+    pub fn sub(self, other: Money) -> Checked<Money> {
+        self.0.checked_sub(other.0).map(Money).ok_or(Overflow)
+    }
+
+    /// `self − other`, or zero when `other` is larger.
+    pub fn saturating_sub(self, other: Money) -> Money {
+        if other >= self {
+            Money::ZERO
+        } else {
+            Money(self.0 - other.0)
+        }
+    }
+
+    /// The exact (unrounded) product with a rate; round it with [`Money::round`] where it is paid.
+    pub fn times(self, rate: Rate) -> Checked<Exact> {
+        self.0.checked_mul(rate.0).map(Exact).ok_or(Overflow)
+    }
+
+    pub fn min(self, other: Money) -> Money {
+        std::cmp::min(self, other)
+    }
+
+    /// Rounds to the fen, half away from zero.
+    pub fn round(value: Decimal) -> Money {
+        Money(value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+    }
+
+    /// Smallest of `self` and what is left of an optional cap after `used`.
+    /// `None` means no cap.
+    pub fn capped(self, cap: Option<Money>, used: Money) -> Money {
+        match cap {
+            None => self,
+            Some(cap) => self.min(cap.saturating_sub(used)),
+        }
+    }
+}
+
+/// An unrounded intermediate amount (a rate times an amount, a banded sum).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Exact(pub Decimal);
+
+impl Exact {
+    pub fn add(self, other: Exact) -> Checked<Exact> {
+        self.0.checked_add(other.0).map(Exact).ok_or(Overflow)
+    }
+    pub fn sub(self, other: Exact) -> Checked<Exact> {
+        self.0.checked_sub(other.0).map(Exact).ok_or(Overflow)
+    }
+    /// Rounded to the fen where it is paid.
+    pub fn round(self) -> Money {
+        Money::round(self.0)
+    }
+}
+
+impl Rate {
+    pub const ONE: Rate = Rate(Decimal::ONE);
+
+    pub(crate) fn from_decimal(d: Decimal) -> Rate {
+        Rate(d)
+    }
+
+    pub fn decimal(self) -> Decimal {
+        self.0
+    }
+
+    /// `1 − rate`: the co-payment share.
+    pub fn complement(self) -> Rate {
+        Rate(Decimal::ONE - self.0)
+    }
+
+    /// As a percentage for people: 0.6 → "60%", 0.725 → "72.5%".
+    pub fn percent(self) -> String {
+        let p = (self.0 * Decimal::ONE_HUNDRED).normalize();
+        format!("{p}%")
+    }
+}
+
+impl fmt::Display for Money {
+    /// Exactly two decimals, no grouping: the contract's wire form ("28730.00").
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = self.0;
+        d.rescale(2);
+        write!(f, "{d}")
+    }
+}
+
+impl Money {
+    /// Two decimals with thousands separators, for explanations: "28,730.00".
+    pub fn grouped(self) -> String {
+        let mut d = self.0;
+        d.rescale(2);
+        grouped(d)
+    }
+}
+
+/// A decimal's own digits with thousands separators: 1234567.5 → "1,234,567.5".
+pub fn grouped(d: Decimal) -> String {
+    let plain = d.to_string();
+    let (sign, digits) = match plain.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", plain.as_str()),
+    };
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let mut out = String::with_capacity(plain.len() + int.len() / 3);
+    out.push_str(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// Reads a decimal exactly from its JSON form: a string ("0.6", "5000") or a plain number, which
+/// is read as the shortest decimal that prints the same (0.6 is 0.6, never 0.59999…).
+pub fn parse_decimal(value: &serde_json::Value) -> Option<Decimal> {
+    match value {
+        serde_json::Value::String(s) => parse_decimal_str(s),
+        serde_json::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Some(Decimal::from(i))
+            } else if let Some(u) = n.as_u64() {
+                Some(Decimal::from(u))
+            } else {
+                // Rust prints an f64 as its shortest round-trip decimal, without exponent.
+                let f = n.as_f64()?;
+                if !f.is_finite() {
+                    return None;
+                }
+                parse_decimal_str(&f.to_string())
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Plain decimal text only: optional sign, digits, optional fraction. No exponent, no spaces,
+/// no grouping commas, so "1e3", " 5", "1,000" and "" are all refused rather than guessed at.
+fn parse_decimal_str(s: &str) -> Option<Decimal> {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let digits_ok = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits_ok(int) || frac.is_some_and(|f| !digits_ok(f)) {
+        return None;
+    }
+    // More than 28 significant digits cannot be held exactly; refuse instead of rounding.
+    if int.len() + frac.map_or(0, str::len) > 28 {
+        return None;
+    }
+    Decimal::from_str_exact(s).ok()
+}
+
+/// Number of decimal places actually written (trailing zeros count: "1.500" has 3).
+pub fn scale_of(d: Decimal) -> u32 {
+    d.scale()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn rounds_half_away_from_zero() {
+        assert_eq!(Money::round(Decimal::new(525, 3)).to_string(), "0.53");
+        assert_eq!(Money::round(Decimal::new(535, 3)).to_string(), "0.54");
+        assert_eq!(Money::round(Decimal::new(5245, 4)).to_string(), "0.52");
+    }
+
+    #[test]
+    fn prints_two_decimals_and_groups() {
+        let m = Money::round(Decimal::new(2873000, 2));
+        assert_eq!(m.to_string(), "28730.00");
+        assert_eq!(m.grouped(), "28,730.00");
+        assert_eq!(Money::round(Decimal::new(5, 0)).grouped(), "5.00");
+        assert_eq!(Money::round(Decimal::new(123456789, 2)).grouped(), "1,234,567.89");
+        assert_eq!(Money::round(Decimal::new(100000, 0)).grouped(), "100,000.00");
+    }
+
+    #[test]
+    fn parses_strings_and_numbers_exactly() {
+        assert_eq!(parse_decimal(&json!("0.60")), Some(Decimal::new(60, 2)));
+        assert_eq!(parse_decimal(&json!(0.6)), Some(Decimal::new(6, 1)));
+        assert_eq!(parse_decimal(&json!(0.1)), Some(Decimal::new(1, 1)));
+        assert_eq!(parse_decimal(&json!(5000)), Some(Decimal::new(5000, 0)));
+        assert_eq!(parse_decimal(&json!(1234.57)), Some(Decimal::new(123457, 2)));
+        for bad in ["", "1e3", " 5", "1,000", "abc", "1.", ".5", "--1", "+1", "NaN"] {
+            assert_eq!(parse_decimal(&json!(bad)), None, "{bad:?}");
+        }
+        assert_eq!(parse_decimal(&json!(true)), None);
+        assert_eq!(parse_decimal(&json!(null)), None);
+    }
+
+    #[test]
+    fn percent_is_readable() {
+        assert_eq!(Rate(Decimal::new(60, 2)).percent(), "60%");
+        assert_eq!(Rate(Decimal::new(725, 3)).percent(), "72.5%");
+        assert_eq!(Rate(Decimal::ONE).percent(), "100%");
+        assert_eq!(Rate(Decimal::ZERO).percent(), "0%");
+    }
+}
+
+/// Amounts leave the engine as strings with exactly two decimals, never as JSON numbers.
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}

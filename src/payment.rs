@@ -1,0 +1,86 @@
+//! The three moves most benefits are made of, each with its explanation step: consume what is
+//! left of an annual deductible, pay a rate on the rest (rounded to the fen where it is paid),
+//! and cut the payment to what is left of a cap.
+
+use crate::error::Error;
+use crate::explain::{yuan, Effect, Steps};
+use crate::money::{Money, Rate};
+
+/// Consumes what is left of an annual deductible (`annual − *used`) against `base`, records the
+/// use and returns the amount applied. `what` names it for people ("普通门诊年度起付线").
+pub fn annual_deductible(
+    steps: &mut Steps,
+    rule: &'static str,
+    what: &str,
+    base: Money,
+    annual: Money,
+    used: &mut Money,
+    param: String,
+) -> Result<Money, Error> {
+    if annual.is_zero() {
+        return Ok(Money::ZERO);
+    }
+    let left = annual.saturating_sub(*used);
+    let applied = base.min(left);
+    *used = used.add(applied)?;
+    let text = if left.is_zero() {
+        format!("{what} {} 本年已经付满，本次不再扣除", yuan(annual))
+    } else if left < annual {
+        format!("{what} {}，本年已付 {}，本次由个人负担其余的 {}", yuan(annual), yuan(annual.sub(left)?), yuan(applied))
+    } else {
+        format!("{what} {}，本次由个人负担 {}", yuan(annual), yuan(applied))
+    };
+    let effect = if applied.is_zero() { Effect::Info } else { Effect::Withheld };
+    steps.push(rule, effect, applied, text, vec![param]);
+    Ok(applied)
+}
+
+/// Pays `rate` of `base`, rounded to the fen, and records the payment and the co-payment.
+/// `base_text` says what the base is ("起付线以上的 44,200.00 元").
+pub fn at_rate(
+    steps: &mut Steps,
+    rule: &'static str,
+    base_text: &str,
+    base: Money,
+    rate: Rate,
+    param: String,
+) -> Result<Money, Error> {
+    let paid = base.times(rate)?.round();
+    steps.push(rule, Effect::Paid, paid, format!("{base_text} × {} = {}", rate.percent(), yuan(paid)), vec![param.clone()]);
+    let copay = base.sub(paid)?;
+    if !copay.is_zero() {
+        steps.push(
+            "copayment",
+            Effect::Withheld,
+            copay,
+            format!("其余 {}（{}）由个人按比例自付", yuan(copay), rate.complement().percent()),
+            vec![param],
+        );
+    }
+    Ok(paid)
+}
+
+/// Limits `amount` to what is left of `cap` after `used` (no cap: unchanged) and records the cut.
+/// `what` names the cap ("基本医保住院年度最高支付限额").
+pub fn limit(
+    steps: &mut Steps,
+    rule: &'static str,
+    what: &str,
+    amount: Money,
+    cap: Option<Money>,
+    used: Money,
+    param: String,
+) -> Result<Money, Error> {
+    let Some(cap) = cap else { return Ok(amount) };
+    let allowed = amount.capped(Some(cap), used);
+    if allowed < amount {
+        let cut = amount.sub(allowed)?;
+        let text = if used.is_zero() {
+            format!("{what} {}，超出的 {} 由个人负担", yuan(cap), yuan(cut))
+        } else {
+            format!("{what} {}，本年已支付 {}，本次最多再付 {}，超出的 {} 由个人负担", yuan(cap), yuan(used.min(cap)), yuan(allowed), yuan(cut))
+        };
+        steps.push(rule, Effect::Withheld, cut, text, vec![param]);
+    }
+    Ok(allowed)
+}

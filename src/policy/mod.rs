@@ -1,0 +1,210 @@
+//! Policy packs (`yibao-policy/1`): every number a rule uses, for one region and one effective
+//! period, with its source. A pack is merged over its `extends` parent, then validated as a
+//! whole into the typed [`Policy`]; the calculator never runs on a half-valid pack.
+
+mod merge;
+pub mod provenance;
+mod validate;
+
+pub use merge::merge;
+pub use provenance::{Basis, Provenance};
+
+use crate::date::Date;
+use crate::error::Error;
+use crate::money::{Money, Rate};
+use crate::vocabulary::{Category, Kind, Level};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The format string every pack carries.
+pub const FORMAT: &str = "yibao-policy/1";
+
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub id: String,
+    pub name: String,
+    pub region: Region,
+    pub effective: Effective,
+    pub sources: BTreeMap<String, Source>,
+    pub basic: Basic,
+    pub critical_illness: CriticalIllness,
+    pub medical_assistance: Option<MedicalAssistance>,
+    pub estimation: Estimation,
+    pub provenance: Provenance,
+    /// The merged pack as JSON, to show each parameter's value beside its source.
+    pub merged: Value,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Region {
+    pub code: String,
+    pub name: String,
+}
+
+/// Inclusive dates; `until: None` means still in force.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Effective {
+    pub from: Date,
+    pub until: Option<Date>,
+}
+
+impl Effective {
+    pub fn contains(&self, date: Date) -> bool {
+        date >= self.from && self.until.is_none_or(|u| date <= u)
+    }
+
+    /// "2018-06-01 起" / "2018-06-01 至 2020-12-31".
+    pub fn zh(&self) -> String {
+        match self.until {
+            None => format!("{} 起", self.from),
+            Some(u) => format!("{} 至 {u}", self.from),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    pub number: String,
+    pub title: String,
+    pub issuer: Option<String>,
+    pub date: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Basic {
+    pub inpatient: Inpatient,
+    pub general_outpatient: Option<GeneralOutpatient>,
+    pub chronic_outpatient: Option<ChronicOutpatient>,
+    pub two_diseases: Option<TwoDiseases>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LevelBenefit {
+    pub deductible: Money,
+    pub rate: Rate,
+}
+
+#[derive(Clone, Debug)]
+pub struct Inpatient {
+    pub levels: BTreeMap<Level, LevelBenefit>,
+    pub annual_cap: Option<Money>,
+    /// 日间手术 deductible factor (曲政办发〔2022〕65号: 0.5, 起付标准减半); 1 when absent.
+    pub day_surgery_deductible_factor: Rate,
+    pub referral: ReferralRules,
+    pub unreferred_rate: BTreeMap<Level, Rate>,
+    pub tcm_full_levels: Vec<Level>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReferralRules {
+    /// `true`: an upward transfer pays only the deductible difference (`"difference"`).
+    pub upward_difference: bool,
+    /// `true`: a downward transfer pays no deductible (`"waived"`).
+    pub downward_waived: bool,
+    /// `true`: a transfer inside a county alliance (医共体) pays no second deductible.
+    pub alliance_waived: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct GeneralOutpatient {
+    pub levels: BTreeMap<Level, Rate>,
+    pub annual_deductible: Money,
+    pub per_visit_cap: Option<Money>,
+    pub annual_cap: Option<Money>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ChronicOutpatient {
+    pub conditions: Vec<String>,
+    pub annual_deductible: Money,
+    pub rate: Rate,
+    pub annual_cap: Option<Money>,
+    pub condition_caps: BTreeMap<String, Money>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TwoDiseases {
+    pub annual_deductible: Money,
+    pub rate: Rate,
+    /// Absent (or null) = no cap (丰泽 2021: 取消病种年度基金支付限额).
+    pub annual_caps: BTreeMap<String, Money>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BandsFrom {
+    /// Band bounds are amounts of (C − threshold) (甘肃: 补偿基数 = 合规自付 − 起付线).
+    Threshold,
+    /// Band bounds are absolute amounts of C; only the part above the threshold counts.
+    Zero,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Band {
+    pub up_to: Option<Money>,
+    pub rate: Rate,
+}
+
+/// One 大病保险 scale: the standard one or the preferential one for 困难群体.
+#[derive(Clone, Debug)]
+pub struct Scale {
+    pub threshold: Money,
+    pub bands: Vec<Band>,
+    pub annual_cap: Option<Money>,
+    /// Where the scale sits in the pack (`/critical_illness` or `/critical_illness/preferential`).
+    pub pointer: &'static str,
+}
+
+#[derive(Clone, Debug)]
+pub struct CriticalIllness {
+    pub covers: Vec<Kind>,
+    pub bands_from: BandsFrom,
+    pub standard: Scale,
+    pub preferential: Option<(Vec<Category>, Scale)>,
+    pub accident_annual_cap: Option<Money>,
+}
+
+impl CriticalIllness {
+    /// The scale that applies to a person of `category`.
+    pub fn scale_for(&self, category: Category) -> &Scale {
+        match &self.preferential {
+            Some((cats, scale)) if cats.contains(&category) => scale,
+            _ => &self.standard,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Assistance {
+    pub annual_deductible: Money,
+    pub rate: Rate,
+    pub annual_cap: Option<Money>,
+}
+
+#[derive(Clone, Debug)]
+pub struct MedicalAssistance {
+    pub covers: Vec<Kind>,
+    pub categories: BTreeMap<Category, Assistance>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Estimation {
+    /// Share of the total counted as in scope when a visit gives no split.
+    pub default_in_scope_share: Rate,
+}
+
+impl Policy {
+    /// Merges `pack` over its `extends` parents (found through `lookup`) and validates the result.
+    /// Every fault is `invalid_policy` with a JSON Pointer into the pack.
+    pub fn load(pack: &Value, lookup: &dyn Fn(&str) -> Option<Value>) -> Result<Policy, Error> {
+        let merged = merge::resolve(pack, lookup).map_err(Error::into_policy_error)?;
+        validate::policy(merged).map_err(Error::into_policy_error)
+    }
+
+    /// Whether a condition id is one this pack knows (the product's eight groups or the pack's
+    /// own chronic list).
+    pub fn knows_condition(&self, id: &str) -> bool {
+        crate::vocabulary::is_known_condition(id)
+            || self.basic.chronic_outpatient.as_ref().is_some_and(|c| c.conditions.iter().any(|k| k == id))
+    }
+}

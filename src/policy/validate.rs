@@ -1,0 +1,379 @@
+//! Reading a merged pack into a [`Policy`], checking every rule of policy-format.md on the way.
+//! The first fault is reported with its JSON Pointer.
+
+use super::provenance::{Basis, Entry, Provenance};
+use super::*;
+use crate::error::{Path, PathStyle};
+use crate::reader::{self, Label, Obj};
+use crate::vocabulary::{Vocabulary, TWO_DISEASES};
+
+const TOP: &[&str] = &[
+    "format", "id", "name", "description", "region", "effective", "extends", "sources", "basic",
+    "critical_illness", "medical_assistance", "estimation", "provenance",
+];
+
+const DEDUCTIBLE: Label = ("起付线", "deductible");
+const RATE: Label = ("报销比例", "rate");
+const ANNUAL_CAP: Label = ("年度最高支付限额", "annual cap");
+const ANNUAL_DEDUCTIBLE: Label = ("年度起付线", "annual deductible");
+
+pub fn policy(merged: Value) -> Result<Policy, Error> {
+    let root = Obj::new(&merged, Path::root(), PathStyle::Pointer, TOP)?;
+    let format = root.str("format", ("格式版本", "format"))?;
+    if format != FORMAT {
+        return Err(Error::new(
+            "invalid_policy",
+            root.at("format"),
+            format_args!("不支持的政策包格式“{format}”，应为“{FORMAT}”"),
+            format_args!("unsupported format \"{format}\"; expected \"{FORMAT}\""),
+        ));
+    }
+    let id = root.str("id", ("政策包 id", "id"))?;
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
+        return Err(Error::new(
+            "invalid_policy",
+            root.at("id"),
+            "政策包 id 只能由小写字母、数字、- 和 _ 组成",
+            "id may contain only lowercase letters, digits, - and _",
+        ));
+    }
+    let name = root.str("name", ("名称", "name"))?.to_owned();
+    root.opt_str("description", ("说明", "description"))?;
+    root.opt_str("extends", ("继承", "extends"))?;
+    let region = {
+        let r = root.obj("region", ("统筹区", "region"), &["code", "name"])?;
+        Region { code: r.str("code", ("区划代码", "region code"))?.to_owned(), name: r.str("name", ("统筹区名称", "region name"))?.to_owned() }
+    };
+    let effective = effective(&root)?;
+    let sources = sources(&root)?;
+    let basic = basic(&root.obj("basic", ("基本医保", "basic"), &["inpatient", "general_outpatient", "chronic_outpatient", "two_diseases"])?)?;
+    let critical_illness = critical_illness(&root)?;
+    let medical_assistance = root
+        .opt_obj("medical_assistance", &["covers", "categories"])?
+        .map(|o| medical_assistance(&o))
+        .transpose()?;
+    let estimation = {
+        let e = root.obj("estimation", ("费用拆分估算", "estimation"), &["default_in_scope_share"])?;
+        Estimation { default_in_scope_share: e.rate("default_in_scope_share", ("政策范围内费用默认占比", "default in-scope share"))? }
+    };
+    let provenance = provenance(&root, &merged, &sources)?;
+    Ok(Policy {
+        id: id.to_owned(),
+        name,
+        region,
+        effective,
+        sources,
+        basic,
+        critical_illness,
+        medical_assistance,
+        estimation,
+        provenance,
+        merged,
+    })
+}
+
+fn date(obj: &Obj, key: &str) -> Result<Option<Date>, Error> {
+    obj.opt_str(key, ("日期", "date"))?
+        .map(|s| {
+            Date::parse(s).ok_or_else(|| {
+                Error::new("invalid_date", obj.at(key), format_args!("日期无效：{s}，应为 YYYY-MM-DD"), format_args!("invalid date {s}; expected YYYY-MM-DD"))
+            })
+        })
+        .transpose()
+}
+
+fn effective(root: &Obj) -> Result<Effective, Error> {
+    let e = root.obj("effective", ("执行期", "effective period"), &["from", "until"])?;
+    let from = date(&e, "from")?.ok_or_else(|| Error::new("missing_field", e.at("from"), "缺少执行起始日期（from）", "effective.from is required"))?;
+    let until = date(&e, "until")?;
+    if until.is_some_and(|u| u < from) {
+        return Err(Error::new("invalid_policy", e.at("until"), "执行截止日期早于起始日期", "effective.until is before effective.from"));
+    }
+    Ok(Effective { from, until })
+}
+
+fn sources(root: &Obj) -> Result<BTreeMap<String, Source>, Error> {
+    let mut out = BTreeMap::new();
+    for (key, path, value) in root.entries("sources", ("政策文件", "sources"))? {
+        let s = Obj::new(value, path, PathStyle::Pointer, &["number", "title", "issuer", "date", "url"])?;
+        let opt = |k| s.opt_str(k, ("文字", "text")).map(|v| v.map(str::to_owned));
+        out.insert(
+            key.to_owned(),
+            Source {
+                number: s.str("number", ("文号", "document number"))?.to_owned(),
+                title: s.str("title", ("文件标题", "title"))?.to_owned(),
+                issuer: opt("issuer")?,
+                date: opt("date")?,
+                url: opt("url")?,
+            },
+        );
+    }
+    Ok(out)
+}
+
+fn vocab_list<V: Vocabulary>(obj: &Obj, key: &str) -> Result<Vec<V>, Error> {
+    obj.array(key, V::WHAT)?.into_iter().map(|(path, v)| reader::vocab(v, &path, PathStyle::Pointer)).collect()
+}
+
+fn level_map<T>(obj: &Obj, key: &str, label: Label, mut read: impl FnMut(Obj) -> Result<T, Error>, allowed: &[&str]) -> Result<BTreeMap<Level, T>, Error> {
+    let mut out = BTreeMap::new();
+    for (id, path, value) in obj.entries(key, label)? {
+        let level = reader::vocab::<Level>(&Value::String(id.to_owned()), &path, PathStyle::Pointer)?;
+        out.insert(level, read(Obj::new(value, path, PathStyle::Pointer, allowed)?)?);
+    }
+    Ok(out)
+}
+
+fn basic(b: &Obj) -> Result<Basic, Error> {
+    let ip = b.obj(
+        "inpatient",
+        ("住院待遇", "inpatient benefit"),
+        &["levels", "annual_cap", "day_surgery_deductible_factor", "referral", "unreferred_rate", "tcm_full_levels"],
+    )?;
+    let levels = level_map(
+        &ip,
+        "levels",
+        ("各级医疗机构待遇", "levels"),
+        |l| Ok(LevelBenefit { deductible: l.amount("deductible", DEDUCTIBLE)?, rate: l.rate("rate", RATE)? }),
+        &["deductible", "rate"],
+    )?;
+    let referral = match ip.opt_obj("referral", &["upward", "downward", "alliance"])? {
+        None => ReferralRules { upward_difference: false, downward_waived: false, alliance_waived: false },
+        Some(r) => ReferralRules {
+            upward_difference: choice(&r, "upward", "difference")?,
+            downward_waived: choice(&r, "downward", "waived")?,
+            alliance_waived: choice(&r, "alliance", "waived")?,
+        },
+    };
+    let mut unreferred_rate = BTreeMap::new();
+    for (id, path, value) in ip.entries("unreferred_rate", ("未按规定转诊报销比例", "unreferred rate"))? {
+        let level = reader::vocab::<Level>(&Value::String(id.to_owned()), &path, PathStyle::Pointer)?;
+        unreferred_rate.insert(level, reader::rate(value, &path, PathStyle::Pointer, RATE)?);
+    }
+    let inpatient = Inpatient {
+        levels,
+        annual_cap: ip.opt_amount("annual_cap", ANNUAL_CAP)?,
+        day_surgery_deductible_factor: match ip.get("day_surgery_deductible_factor") {
+            None => Rate::ONE,
+            Some(_) => ip.rate("day_surgery_deductible_factor", ("日间手术起付线系数", "day-surgery deductible factor"))?,
+        },
+        referral,
+        unreferred_rate,
+        tcm_full_levels: vocab_list(&ip, "tcm_full_levels")?,
+    };
+
+    let general_outpatient = b
+        .opt_obj("general_outpatient", &["levels", "annual_deductible", "per_visit_cap", "annual_cap"])?
+        .map(|g| {
+            Ok::<_, Error>(GeneralOutpatient {
+                levels: level_map(&g, "levels", ("各级医疗机构待遇", "levels"), |l| l.rate("rate", RATE), &["rate"])?,
+                annual_deductible: g.opt_amount("annual_deductible", ANNUAL_DEDUCTIBLE)?.unwrap_or(Money::ZERO),
+                per_visit_cap: g.opt_amount("per_visit_cap", ("每次最高支付", "per-visit cap"))?,
+                annual_cap: g.opt_amount("annual_cap", ANNUAL_CAP)?,
+            })
+        })
+        .transpose()?;
+
+    let chronic_outpatient = b
+        .opt_obj("chronic_outpatient", &["conditions", "annual_deductible", "rate", "annual_cap", "condition_caps"])?
+        .map(|c| {
+            let mut conditions = Vec::new();
+            for (path, v) in c.array("conditions", ("慢特病病种", "conditions"))? {
+                let id = reader::as_str(v, &path, PathStyle::Pointer, ("病种 id", "condition id"))?;
+                if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+                    return Err(Error::new("invalid_policy", path.pointer(), "病种 id 只能由小写字母、数字和 _ 组成", "condition ids may contain only lowercase letters, digits and _"));
+                }
+                conditions.push(id.to_owned());
+            }
+            let mut condition_caps = BTreeMap::new();
+            for (id, path, v) in c.entries("condition_caps", ("病种限额", "condition caps"))? {
+                if !conditions.iter().any(|k| k == id) {
+                    return Err(Error::new(
+                        "invalid_policy",
+                        path.pointer(),
+                        format_args!("病种限额中的“{id}”不在本政策的慢特病病种列表中"),
+                        format_args!("condition cap for \"{id}\", which is not in conditions"),
+                    ));
+                }
+                condition_caps.insert(id.to_owned(), reader::amount(v, &path, PathStyle::Pointer, ANNUAL_CAP)?);
+            }
+            Ok(ChronicOutpatient {
+                conditions,
+                annual_deductible: c.opt_amount("annual_deductible", ANNUAL_DEDUCTIBLE)?.unwrap_or(Money::ZERO),
+                rate: c.rate("rate", RATE)?,
+                annual_cap: c.opt_amount("annual_cap", ANNUAL_CAP)?,
+                condition_caps,
+            })
+        })
+        .transpose()?;
+
+    let two_diseases = b
+        .opt_obj("two_diseases", &["annual_deductible", "rate", "annual_caps"])?
+        .map(|t| {
+            let mut annual_caps = BTreeMap::new();
+            for (id, path, v) in t.entries("annual_caps", ("病种年度限额", "annual caps"))? {
+                if !TWO_DISEASES.contains(&id) {
+                    return Err(Error::new(
+                        "invalid_policy",
+                        path.pointer(),
+                        format_args!("“两病”只包括 hypertension（高血压）和 diabetes（糖尿病），不认识“{id}”"),
+                        format_args!("two_diseases covers only hypertension and diabetes, not \"{id}\""),
+                    ));
+                }
+                annual_caps.insert(id.to_owned(), reader::amount(v, &path, PathStyle::Pointer, ANNUAL_CAP)?);
+            }
+            Ok::<_, Error>(TwoDiseases {
+                annual_deductible: t.opt_amount("annual_deductible", ANNUAL_DEDUCTIBLE)?.unwrap_or(Money::ZERO),
+                rate: t.rate("rate", RATE)?,
+                annual_caps,
+            })
+        })
+        .transpose()?;
+
+    Ok(Basic { inpatient, general_outpatient, chronic_outpatient, two_diseases })
+}
+
+/// A referral rule: `yes` ("difference" / "waived") or "full".
+fn choice(r: &Obj, key: &str, yes: &str) -> Result<bool, Error> {
+    match r.opt_str(key, ("转诊规则", "referral rule"))? {
+        None | Some("full") => Ok(false),
+        Some(v) if v == yes => Ok(true),
+        Some(v) => Err(Error::new(
+            "invalid_policy",
+            r.at(key),
+            format_args!("转诊规则“{v}”无效，可选：{yes}、full"),
+            format_args!("invalid referral rule \"{v}\"; allowed: {yes}, full"),
+        )),
+    }
+}
+
+fn scale(s: &Obj, pointer: &'static str, bands_from: BandsFrom) -> Result<Scale, Error> {
+    let threshold = s.amount("threshold", ("大病保险起付线", "critical-illness threshold"))?;
+    let items = s.array("bands", ("分段", "bands"))?;
+    if items.is_empty() {
+        return Err(Error::new("invalid_policy", s.at("bands"), "至少需要一个报销分段", "at least one band is required"));
+    }
+    let mut bands: Vec<Band> = Vec::with_capacity(items.len());
+    let last = items.len() - 1;
+    for (i, (path, v)) in items.into_iter().enumerate() {
+        let b = Obj::new(v, path, PathStyle::Pointer, &["up_to", "rate"])?;
+        let up_to = b.opt_amount("up_to", ("分段上限", "band upper bound"))?;
+        match up_to {
+            None if i != last => {
+                return Err(Error::new("invalid_policy", b.at("up_to"), "只有最后一个分段可以没有上限（up_to）", "only the last band may omit up_to"));
+            }
+            Some(_) if i == last => {
+                return Err(Error::new("invalid_policy", b.at("up_to"), "最后一个分段不应有上限（up_to），超过前一分段的部分都按它报销", "the last band must omit up_to"));
+            }
+            Some(u) => {
+                let floor = bands.last().and_then(|p| p.up_to).unwrap_or(Money::ZERO);
+                let must_exceed_zero = bands.is_empty() && bands_from == BandsFrom::Threshold;
+                if (!bands.is_empty() || must_exceed_zero) && u <= floor {
+                    return Err(Error::new(
+                        "invalid_policy",
+                        b.at("up_to"),
+                        format_args!("分段上限必须严格递增：{u} 不大于前一分段的 {floor}"),
+                        format_args!("band bounds must strictly increase: {u} is not above {floor}"),
+                    ));
+                }
+            }
+            None => {}
+        }
+        bands.push(Band { up_to, rate: b.rate("rate", ("分段报销比例", "band rate"))? });
+    }
+    Ok(Scale { threshold, bands, annual_cap: s.opt_amount("annual_cap", ANNUAL_CAP)?, pointer })
+}
+
+fn critical_illness(root: &Obj) -> Result<CriticalIllness, Error> {
+    let c = root.obj(
+        "critical_illness",
+        ("大病保险", "critical illness"),
+        &["covers", "threshold", "bands_from", "bands", "annual_cap", "accident_annual_cap", "preferential"],
+    )?;
+    let bands_from = match c.str("bands_from", ("分段计算基数", "bands_from"))? {
+        "threshold" => BandsFrom::Threshold,
+        "zero" => BandsFrom::Zero,
+        other => {
+            return Err(Error::new(
+                "invalid_policy",
+                c.at("bands_from"),
+                format_args!("bands_from“{other}”无效，可选：threshold（从起付线起算）、zero（从零起算）"),
+                format_args!("invalid bands_from \"{other}\"; allowed: threshold, zero"),
+            ))
+        }
+    };
+    let standard = scale(&c, "/critical_illness", bands_from)?;
+    let preferential = c
+        .opt_obj("preferential", &["categories", "threshold", "bands", "annual_cap"])?
+        .map(|p| Ok::<_, Error>((vocab_list::<Category>(&p, "categories")?, scale(&p, "/critical_illness/preferential", bands_from)?)))
+        .transpose()?;
+    Ok(CriticalIllness {
+        covers: vocab_list(&c, "covers")?,
+        bands_from,
+        standard,
+        preferential,
+        accident_annual_cap: c.opt_amount("accident_annual_cap", ("意外伤害大病保险年度限额", "accident annual cap"))?,
+    })
+}
+
+fn medical_assistance(m: &Obj) -> Result<MedicalAssistance, Error> {
+    let mut categories = BTreeMap::new();
+    for (id, path, value) in m.entries("categories", ("救助对象", "categories"))? {
+        let category = reader::vocab::<Category>(&Value::String(id.to_owned()), &path, PathStyle::Pointer)?;
+        let a = Obj::new(value, path, PathStyle::Pointer, &["annual_deductible", "rate", "annual_cap"])?;
+        categories.insert(
+            category,
+            Assistance {
+                annual_deductible: a.opt_amount("annual_deductible", ANNUAL_DEDUCTIBLE)?.unwrap_or(Money::ZERO),
+                rate: a.rate("rate", ("救助比例", "assistance rate"))?,
+                annual_cap: a.opt_amount("annual_cap", ANNUAL_CAP)?,
+            },
+        );
+    }
+    Ok(MedicalAssistance { covers: vocab_list(m, "covers")?, categories })
+}
+
+fn provenance(root: &Obj, merged: &Value, sources: &BTreeMap<String, Source>) -> Result<Provenance, Error> {
+    let mut entries = Vec::new();
+    for (pointer, path, value) in root.entries("provenance", ("参数来源", "provenance"))? {
+        if !(pointer.is_empty() || pointer.starts_with('/')) || merged.pointer(pointer).is_none() {
+            return Err(Error::new(
+                "invalid_policy",
+                path.pointer(),
+                format_args!("参数来源指向的“{pointer}”在政策包中不存在（应为 JSON Pointer，如 /critical_illness/threshold）"),
+                format_args!("provenance pointer \"{pointer}\" points at nothing in the pack (expected a JSON Pointer such as /critical_illness/threshold)"),
+            ));
+        }
+        let e = Obj::new(value, path, PathStyle::Pointer, &["source", "clause", "basis", "note"])?;
+        let basis_text = e.str("basis", ("依据类型", "basis"))?;
+        let basis = Basis::from_id(basis_text).ok_or_else(|| {
+            Error::new(
+                "invalid_policy",
+                e.at("basis"),
+                format_args!("依据类型“{basis_text}”无效，可选：document（文件明确规定）、guidance（国家指导范围内的取值）、illustrative（示例参数）"),
+                format_args!("invalid basis \"{basis_text}\"; allowed: document, guidance, illustrative"),
+            )
+        })?;
+        let source = e.opt_str("source", ("来源文件", "source"))?;
+        if let Some(s) = source {
+            if !sources.contains_key(s) {
+                return Err(Error::new(
+                    "invalid_policy",
+                    e.at("source"),
+                    format_args!("来源“{s}”不在本政策包的 sources 中"),
+                    format_args!("source \"{s}\" is not listed in sources"),
+                ));
+            }
+        } else if basis != Basis::Illustrative {
+            return Err(Error::new(
+                "invalid_policy",
+                e.at("source"),
+                "依据为文件或国家指导时须注明来源文件（source）",
+                "a document or guidance basis needs a source",
+            ));
+        }
+        let text = |k| e.opt_str(k, ("文字", "text")).map(|v| v.map(str::to_owned));
+        entries.push((pointer.to_owned(), Entry { source: source.map(str::to_owned), clause: text("clause")?, basis, note: text("note")? }));
+    }
+    Ok(Provenance::new(entries))
+}

@@ -1,0 +1,79 @@
+//! `--format text`: the estimate as a readable Chinese table with the explanation, for counter
+//! staff to read out or print.
+
+use crate::estimate::{Amounts, Estimate};
+use crate::explain::Effect;
+use crate::money::Money;
+use crate::vocabulary::{Kind, Level, Vocabulary};
+use std::fmt::Write;
+
+const ROWS: &[(&str, fn(&Amounts) -> Money)] = &[
+    ("总费用", |a| a.total),
+    ("全自费", |a| a.out_of_catalog),
+    ("乙类先行自付", |a| a.class_b_self_pay),
+    ("政策范围内费用", |a| a.in_scope),
+    ("基本医保支付", |a| a.basic),
+    ("大病保险支付", |a| a.critical_illness),
+    ("医疗救助支付", |a| a.medical_assistance),
+    ("合计报销", |a| a.reimbursed),
+    ("个人负担", |a| a.out_of_pocket),
+];
+
+/// Display width in terminal columns: CJK characters take two.
+fn width(s: &str) -> usize {
+    s.chars().map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 }).sum()
+}
+
+fn table(out: &mut String, a: &Amounts) {
+    for (label, get) in ROWS {
+        let pad = 16usize.saturating_sub(width(label));
+        let _ = writeln!(out, "  {label}{}{:>16} 元", " ".repeat(pad), get(a).grouped());
+    }
+}
+
+pub fn render(e: &Estimate) -> String {
+    let mut out = String::new();
+    let p = &e.policy;
+    let until = p.effective.until.as_deref().map_or("起".to_owned(), |u| format!("至 {u}"));
+    let _ = writeln!(out, "医保报销测算（仅供参考，不作为结算依据）");
+    let _ = writeln!(out, "政策：{}（{}，{} {until}）", p.name, p.id, p.effective.from);
+    for (i, v) in e.visits.iter().enumerate() {
+        let kind = Kind::from_id(v.kind).map_or(v.kind, Kind::zh);
+        let level = Level::from_id(v.level).map_or(v.level, Level::zh);
+        let _ = writeln!(out, "\n第 {} 次就诊：{} {} · {}", i + 1, v.date, kind, level);
+        table(&mut out, &v.amounts);
+        let _ = writeln!(out, "  计算过程：");
+        for s in &v.steps {
+            let mark = match s.effect {
+                Effect::Paid => "支付",
+                Effect::Withheld => "自付",
+                Effect::Info => "说明",
+            };
+            let _ = writeln!(out, "  · [{}·{mark}] {}", s.scheme.zh(), s.text);
+        }
+    }
+    if e.visits.len() > 1 {
+        let _ = writeln!(out, "\n合计（{} 次就诊）：", e.visits.len());
+        table(&mut out, &e.totals);
+    }
+    if !e.warnings.is_empty() {
+        let _ = writeln!(out, "\n提示：");
+        for w in &e.warnings {
+            let _ = writeln!(out, "  · {}", w.text);
+        }
+    }
+    let illustrative: Vec<&String> = e.parameters.iter().filter(|(_, p)| p.basis == crate::policy::Basis::Illustrative).map(|(k, _)| k).collect();
+    let _ = writeln!(out, "\n参数来源：");
+    for (pointer, param) in &e.parameters {
+        let src = match (&param.source, &param.clause) {
+            (Some(s), Some(c)) => format!("{} {}", s.number, c),
+            (Some(s), None) => s.number.clone(),
+            _ => "示例参数（无文件依据，须按本地政策核实）".to_owned(),
+        };
+        let _ = writeln!(out, "  {pointer}：{src}");
+    }
+    if !illustrative.is_empty() {
+        let _ = writeln!(out, "  注意：有 {} 项参数为示例参数，结果仅供演示。", illustrative.len());
+    }
+    out
+}
