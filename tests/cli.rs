@@ -1,0 +1,68 @@
+//! The `yibao` command line: JSON out, text for counter staff, errors on stderr with status 2.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_yibao");
+const POLICY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/spec/example-policy.json");
+
+fn yibao(args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut child = Command::new(BIN).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+const CASE: &str = r#"{"person":{"category":"low_income"},"visits":[{"kind":"inpatient","level":"municipal","date":"2024-05-10","total":"50000","out_of_catalog":"3000","class_b_self_pay":"2000"}]}"#;
+
+#[test]
+fn estimate_json_from_stdin() {
+    let (code, out, err) = yibao(&["estimate", "--policy", POLICY, "-"], CASE);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["totals"]["reimbursed"], "43265.37");
+    assert_eq!(v["totals"]["out_of_pocket"], "6734.63");
+    assert!(err.is_empty());
+}
+
+#[test]
+fn estimate_text_for_counter_staff() {
+    let dir = std::env::temp_dir().join(format!("yibao-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("case.json");
+    std::fs::write(&file, CASE).unwrap();
+    let (code, out, _) = yibao(&["estimate", "--format", "text", "--policy", POLICY, file.to_str().unwrap()], "");
+    assert_eq!(code, 0);
+    assert!(out.contains("个人负担                6,734.63 元"), "{out}");
+    assert!(out.contains("[医疗救助·支付]"));
+    assert!(out.contains("不作为结算依据"));
+}
+
+#[test]
+fn errors_go_to_stderr_as_json_with_status_2() {
+    let bad = r#"{"person":{"category":"ordinary"},"visits":[{"kind":"inpatient","level":"county","date":"2024-02-30","total":"1000"}]}"#;
+    let (code, out, err) = yibao(&["estimate", "--policy", POLICY, "-"], bad);
+    assert_eq!(code, 2);
+    assert!(out.is_empty(), "nothing else is printed: {out}");
+    let v: serde_json::Value = serde_json::from_str(&err).unwrap();
+    assert_eq!(v["error"]["code"], "invalid_date");
+    assert_eq!(v["error"]["path"], "visits[0].date");
+    let (code, _, err) = yibao(&["estimate", "--policy", POLICY, "-"], "{not json");
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid_json"));
+    let (code, _, err) = yibao(&["frobnicate"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("usage"));
+}
+
+#[test]
+fn validate_a_pack() {
+    let (code, out, _) = yibao(&["validate", POLICY], "");
+    assert_eq!(code, 0);
+    assert!(out.starts_with("有效 (valid): example"));
+    let (code, _, err) = yibao(&["validate", "-"], r#"{"format":"yibao-policy/1"}"#);
+    assert_eq!(code, 2);
+    let v: serde_json::Value = serde_json::from_str(&err).unwrap();
+    assert_eq!(v["error"]["code"], "invalid_policy");
+    assert_eq!(v["error"]["path"], "/id");
+}

@@ -1,0 +1,198 @@
+// Shared by the end-to-end tests: the static server (the same `serve` that `make serve` runs,
+// with www/serve.json's headers), Chromium from the system (never downloaded), and the checks every
+// page must pass: no request leaves the site, no console error, no CSP violation, no dialog.
+import { spawn } from 'node:child_process';
+import { existsSync, rmSync, cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const WWW = join(ROOT, 'www');
+export const SHOTS = join(ROOT, 'target', 'screenshots');
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/**
+ * Puts the engine where the page loads it, as `make serve` does: pkg/ → www/pkg/.
+ * The tests run against the real engine only; without pkg/ they fail and say how to build it.
+ */
+export function preparePkg() {
+  const pkg = join(ROOT, 'pkg');
+  if (existsSync(join(pkg, 'index.js'))) {
+    rmSync(join(WWW, 'pkg'), { recursive: true, force: true });
+    cpSync(pkg, join(WWW, 'pkg'), { recursive: true });
+    return;
+  }
+  if (process.env.YIBAO_E2E_STUB) {
+    // Development only, before the engine existed; engine.test.mjs still fails against it.
+    rmSync(join(WWW, 'pkg'), { recursive: true, force: true });
+    cpSync(process.env.YIBAO_E2E_STUB, join(WWW, 'pkg'), { recursive: true });
+    return;
+  }
+  throw new Error('pkg/ 不存在：请先运行 `make pkg` 构建计算引擎 (pkg/index.js is missing: run `make pkg` first)');
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `serve www` on a free 127.0.0.1 port; returns { origin, stop }. */
+export async function startServer() {
+  preparePkg();
+  const port = await freePort();
+  const bin = join(ROOT, 'node_modules', '.bin', 'serve');
+  const child = spawn(bin, [WWW, '-l', `tcp://127.0.0.1:${port}`, '--no-clipboard', '--no-request-logging', '--no-port-switching'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    try {
+      const res = await fetch(origin + '/index.html');
+      if (res.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill();
+      throw new Error('static server did not start: ' + out);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    origin,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const done = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await done;
+    },
+  };
+}
+
+export function launch() {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+/**
+ * Opens a page in a fresh context and records what must never happen. Call `clean()` at the end.
+ * opts: { viewport, bypassCSP, serviceWorkers ('block' default), locale }
+ */
+export async function openPage(browser, origin, opts = {}) {
+  const context = await browser.newContext({
+    viewport: opts.viewport ?? { width: 1280, height: 800 },
+    bypassCSP: opts.bypassCSP ?? false,
+    serviceWorkers: opts.serviceWorkers ?? 'block',
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    deviceScaleFactor: opts.deviceScaleFactor ?? 1,
+  });
+  const page = await context.newPage();
+  const problems = [];
+  const onRequest = (req) => {
+    const u = req.url();
+    if (!(u.startsWith(origin + '/') || u === origin || u.startsWith('data:') || u.startsWith('blob:'))) problems.push(`request outside the site: ${u}`);
+  };
+  context.on('request', onRequest);
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('dialog', (d) => {
+    problems.push(`dialog (${d.type()}): ${d.message()}`);
+    d.dismiss().catch(() => {});
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
+  return {
+    context,
+    page,
+    problems,
+    clean() {
+      assert.deepEqual(problems, [], 'the page must not make outside requests, log errors, violate its CSP or open dialogs');
+    },
+    async close() {
+      await context.close();
+    },
+  };
+}
+
+/** Waits until the page shows a result (its first, or a newer one than `after`). */
+export async function waitForResult(page) {
+  await page.waitForSelector('#result-body:not([hidden])', { timeout: 15000 });
+}
+
+/** The engine the page itself loads, run on a case in the page. */
+export async function engineEstimate(page, c) {
+  return page.evaluate(async (c) => {
+    const eng = await (await import('/pkg/index.js')).load();
+    try {
+      return { ok: eng.estimate(c) };
+    } catch (e) {
+      return { err: e && e.error ? e.error : String(e) };
+    }
+  }, c);
+}
+
+export async function engineCall(page, fn) {
+  return page.evaluate(async (fn) => {
+    const eng = await (await import('/pkg/index.js')).load();
+    return eng[fn]();
+  }, fn);
+}
+
+/** "12345.60" → "12,345.60" as the page prints amounts. */
+export function money(s) {
+  const [i, f = '00'] = String(s).split('.');
+  return `${i.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${f.padEnd(2, '0')}`;
+}
+
+export function b64url(obj) {
+  return Buffer.from(JSON.stringify(obj), 'utf8').toString('base64url');
+}
+
+export function fromB64url(s) {
+  return JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+}
+
+export function shotsDir() {
+  mkdirSync(SHOTS, { recursive: true });
+  return SHOTS;
+}
+
+export function readJson(p) {
+  return JSON.parse(readFileSync(p, 'utf8'));
+}
+
+/** Text of an element, trimmed. */
+export async function text(page, sel) {
+  return (await page.locator(sel).first().textContent()).trim();
+}

@@ -1,0 +1,260 @@
+//! One case or more for each rule of rules.md, under the spec's example pack. Expected figures are
+//! worked by hand in the comments.
+
+mod common;
+use common::*;
+use serde_json::{json, Value};
+
+fn ip(level: &str, total: &str) -> Value {
+    json!({ "kind": "inpatient", "level": level, "date": "2024-06-01", "total": total, "out_of_catalog": "0" })
+}
+
+fn with(mut v: Value, extra: Value) -> Value {
+    for (k, x) in extra.as_object().unwrap() {
+        v[k] = x.clone();
+    }
+    v
+}
+
+fn steps(out: &Value, visit: usize) -> Vec<Value> {
+    out["visits"][visit]["steps"].as_array().unwrap().clone()
+}
+
+fn step<'a>(steps: &'a [Value], rule: &str) -> &'a Value {
+    steps.iter().find(|s| s["rule"] == rule).unwrap_or_else(|| panic!("no step {rule} in {steps:#?}"))
+}
+
+#[test]
+fn estimated_split_uses_the_default_share_and_says_so() {
+    // E = 1000 × 85% = 850; basic (850 − 500) × 75% = 262.50
+    let c = case("ordinary", json!([{ "kind": "inpatient", "level": "county", "date": "2024-06-01", "total": "1000" }]));
+    let out = run(&c, &example_policy());
+    assert_eq!(field(&out, 0, "in_scope"), "850.00");
+    assert_eq!(field(&out, 0, "out_of_catalog"), "150.00");
+    assert_eq!(field(&out, 0, "basic"), "262.50");
+    assert_eq!(out["warnings"][0]["code"], "estimated_split");
+    assert_eq!(out["warnings"][0]["visit"], 0);
+    assert!(out["warnings"][0]["text"].as_str().unwrap().contains("85%"));
+}
+
+#[test]
+fn giving_one_part_of_the_split_means_the_other_is_zero() {
+    let c = case("ordinary", json!([{ "kind": "inpatient", "level": "county", "date": "2024-06-01", "total": "1000", "class_b_self_pay": "100" }]));
+    let out = run(&c, &example_policy());
+    assert_eq!(field(&out, 0, "in_scope"), "900.00");
+    assert_eq!(field(&out, 0, "out_of_catalog"), "0.00");
+    assert_eq!(out["warnings"], json!([]));
+}
+
+#[test]
+fn upward_referral_pays_only_the_deductible_difference() {
+    // county 500 − township 200 = 300; (10000 − 300) × 75% = 7275
+    let c = case("ordinary", json!([with(ip("county", "10000"), json!({"referral": "upward", "referred_from": "township"}))]));
+    let out = run(&c, &example_policy());
+    assert_eq!(field(&out, 0, "basic"), "7275.00");
+    assert_eq!(step(&steps(&out, 0), "inpatient.deductible")["amount"], "300.00");
+    // With "full" the whole deductible is paid again.
+    let full = example_with(json!({"basic": {"inpatient": {"referral": {"upward": "full"}}}}));
+    assert_eq!(field(&run(&c, &full), 0, "basic"), "7125.00");
+}
+
+#[test]
+fn downward_and_alliance_transfers_pay_no_deductible() {
+    for r in ["downward", "alliance"] {
+        let c = case("ordinary", json!([with(ip("county", "10000"), json!({"referral": r}))]));
+        let out = run(&c, &example_policy());
+        assert_eq!(field(&out, 0, "basic"), "7500.00", "{r}");
+        let alliance_full = example_with(json!({"basic": {"inpatient": {"referral": {r: "full"}}}}));
+        assert_eq!(field(&run(&c, &alliance_full), 0, "basic"), "7125.00", "{r} full");
+    }
+}
+
+#[test]
+fn unreferred_care_uses_the_reduced_rate_where_the_policy_has_one() {
+    // municipal: (10000 − 800) × 50% = 4600; provincial: (10000 − 1500) × 30% = 2550; county: none listed
+    let run1 = |level| {
+        let c = case("ordinary", json!([with(ip(level, "10000"), json!({"referral": "unreferred"}))]));
+        field(&run(&c, &example_policy()), 0, "basic")
+    };
+    assert_eq!(run1("municipal"), "4600.00");
+    assert_eq!(run1("provincial"), "2550.00");
+    assert_eq!(run1("county"), "7125.00");
+}
+
+#[test]
+fn tcm_is_paid_in_full_at_listed_levels_only() {
+    // county: (10000 − 2000 − 500) × 75% + 2000 = 7625; municipal: ordinary cost (10000 − 800) × 65% = 5980
+    let c = case("ordinary", json!([with(ip("county", "10000"), json!({"tcm": "2000"})), with(ip("municipal", "10000"), json!({"tcm": "2000"}))]));
+    let out = run(&c, &example_policy());
+    assert_eq!(field(&out, 0, "basic"), "7625.00");
+    assert_eq!(step(&steps(&out, 0), "inpatient.tcm")["amount"], "2000.00");
+    assert_eq!(field(&out, 1, "basic"), "5980.00");
+}
+
+#[test]
+fn basic_inpatient_annual_cap_is_shared_across_the_year() {
+    // provincial E 200000: (200000 − 1500) × 55% = 109175 each; the second is cut to 150000 − 109175 = 40825
+    let c = case("ordinary", json!([ip("provincial", "200000"), with(ip("provincial", "200000"), json!({"date": "2024-07-01"}))]));
+    let out = run(&c, &example_policy());
+    assert_eq!(field(&out, 0, "basic"), "109175.00");
+    assert_eq!(field(&out, 1, "basic"), "40825.00");
+    assert_eq!(step(&steps(&out, 1), "inpatient.annual_cap")["amount"], "68350.00");
+    assert_eq!(total(&out, "basic"), "150000.00");
+    // Seeded by year_to_date: 149000 already paid → 1000 left of 7125
+    let c = json!({ "person": { "category": "ordinary", "year_to_date": { "basic_inpatient_paid": "149000" } }, "visits": [ip("county", "10000")] });
+    assert_eq!(field(&run(&c, &example_policy()), 0, "basic"), "1000.00");
+}
+
+#[test]
+fn general_outpatient_deductible_per_visit_and_annual_caps() {
+    // township 70%, annual deductible 50, per visit 90, year 400 (曲靖: 400 yuan a year)
+    let go = |total: &str, date: &str| json!({ "kind": "general_outpatient", "level": "township", "date": date, "total": total, "out_of_catalog": "0" });
+    let c = case("low_income", json!([
+        go("200", "2024-01-05"),  // (200 − 50) × 70% = 105 → per visit 90
+        go("100", "2024-02-05"),  // 70
+        go("1000", "2024-03-05"), // 90
+        go("1000", "2024-04-05"), // 90
+        go("1000", "2024-05-05"), // 90 → 60 left of 400
+        go("1000", "2024-06-05"), // 0
+        go("1000", "2025-01-05"), // new year: (1000 − 50) × 70% = 665 → 90
+    ]));
+    let out = run(&c, &example_policy());
+    let basic: Vec<String> = (0..7).map(|i| field(&out, i, "basic")).collect();
+    assert_eq!(basic, ["90.00", "70.00", "90.00", "90.00", "60.00", "0.00", "90.00"]);
+    assert_eq!(step(&steps(&out, 0), "general_outpatient.deductible")["amount"], "50.00");
+    assert_eq!(step(&steps(&out, 4), "general_outpatient.annual_cap")["amount"], "30.00");
+    // 普通门诊 is outside 大病 and (in this pack) outside 救助.
+    for i in 0..7 {
+        assert_eq!(field(&out, i, "critical_illness"), "0.00");
+        assert_eq!(field(&out, i, "medical_assistance"), "0.00");
+    }
+    assert_eq!(step(&steps(&out, 0), "critical_illness.not_covered")["effect"], "info");
+}
+
+#[test]
+fn general_outpatient_at_an_uncovered_level_is_a_warning_not_an_error() {
+    let c = case("ordinary", json!([{ "kind": "general_outpatient", "level": "municipal", "date": "2024-03-01", "total": "300", "out_of_catalog": "0" }]));
+    let out = run(&c, &example_policy());
+    assert_eq!(field(&out, 0, "basic"), "0.00");
+    assert_eq!(field(&out, 0, "out_of_pocket"), "300.00");
+    assert_eq!(out["warnings"][0]["code"], "not_covered");
+}
+
+#[test]
+fn chronic_outpatient_condition_caps_and_the_overall_cap() {
+    let chronic = |cond: &str, total: &str, date: &str| json!({ "kind": "chronic_outpatient", "condition": cond, "level": "county", "date": date, "total": total, "out_of_catalog": "0" });
+    // hypertension: (3000 − 300) × 65% = 1755 → condition cap 1500; then nothing left of 1500
+    let c = json!({ "person": { "category": "ordinary", "conditions": ["hypertension"] },
+                    "visits": [chronic("hypertension", "3000", "2024-02-01"), chronic("hypertension", "1000", "2024-03-01")] });
+    let out = run(&c, &example_policy());
+    assert_eq!(field(&out, 0, "basic"), "1500.00");
+    assert_eq!(field(&out, 1, "basic"), "0.00");
+    // 大病 covers 门诊慢特病: P = 1500 + 1000 = 2500, under 5000
+    assert_eq!(total(&out, "critical_illness"), "0.00");
+    // copd: (10000 − 300) × 65% = 6305 → 4000; diabetes: 5000 × 65% = 3250 → 6000 − 4000 = 2000 left overall
+    let c = json!({ "person": { "category": "ordinary", "conditions": ["copd", "diabetes"] },
+                    "visits": [chronic("copd", "10000", "2024-02-01"), chronic("diabetes", "5000", "2024-03-01")] });
+    let out = run(&c, &example_policy());
+    assert_eq!(field(&out, 0, "basic"), "4000.00");
+    assert_eq!(field(&out, 1, "basic"), "2000.00");
+    assert_eq!(step(&steps(&out, 1), "chronic_outpatient.annual_cap")["amount"], "1250.00");
+}
+
+#[test]
+fn two_diseases_per_condition_caps_and_none_when_null() {
+    let td = |cond: &str, total: &str| json!({ "kind": "two_diseases_outpatient", "condition": cond, "level": "township", "date": "2024-04-02", "total": total, "out_of_catalog": "0" });
+    let c = json!({ "person": { "category": "ordinary", "conditions": ["hypertension", "diabetes"] },
+                    "visits": [td("hypertension", "1000"), td("diabetes", "100"), td("diabetes", "50000")] });
+    let out = run(&c, &example_policy());
+    assert_eq!(field(&out, 0, "basic"), "360.00"); // 550 → cap 360
+    assert_eq!(field(&out, 1, "basic"), "55.00");
+    assert_eq!(field(&out, 2, "basic"), "27500.00"); // diabetes: null cap = none
+    // 救助 covers “两病” for 低保: (1000 − 360) × 70% = 448
+    let c = json!({ "person": { "category": "low_income", "conditions": ["hypertension"] }, "visits": [td("hypertension", "1000")] });
+    assert_eq!(field(&run(&c, &example_policy()), 0, "medical_assistance"), "448.00");
+}
+
+#[test]
+fn accident_inpatient_critical_illness_capped() {
+    // provincial E 200000: basic 109175; P 90825 → base 85825 → 6000 + 6500 + 21000 + 26868.75 = 60368.75 → 20000
+    let c = case("ordinary", json!([{ "kind": "accident_inpatient", "level": "provincial", "date": "2024-06-01", "total": "200000", "out_of_catalog": "0" }]));
+    let out = run(&c, &example_policy());
+    assert_eq!(field(&out, 0, "basic"), "109175.00");
+    assert_eq!(field(&out, 0, "critical_illness"), "20000.00");
+    assert_eq!(step(&steps(&out, 0), "critical_illness.bands")["amount"], "60368.75");
+    // The same bill as an ordinary admission is not capped.
+    let c = case("ordinary", json!([{ "kind": "inpatient", "level": "provincial", "date": "2024-06-01", "total": "200000", "out_of_catalog": "0" }]));
+    assert_eq!(field(&run(&c, &example_policy()), 0, "critical_illness"), "60368.75");
+}
+
+#[test]
+fn critical_illness_annual_cap_when_the_scale_has_one() {
+    let policy = example_with(json!({"critical_illness": {"annual_cap": "5000"}}));
+    let c = case("ordinary", json!([{ "kind": "inpatient", "level": "municipal", "date": "2024-05-10", "total": "50000", "out_of_catalog": "3000", "class_b_self_pay": "2000" }]));
+    assert_eq!(field(&run(&c, &policy), 0, "critical_illness"), "5000.00");
+}
+
+#[test]
+fn assistance_by_category_deductible_rate_and_cap() {
+    let bill = json!([{ "kind": "inpatient", "level": "municipal", "date": "2024-05-10", "total": "50000", "out_of_catalog": "3000", "class_b_self_pay": "2000" }]);
+    // 低保边缘: standard 大病 6825.50; B = 45000 − 28730 − 6825.50 = 9444.50; (9444.50 − 3000) × 60% = 3866.70
+    let out = run(&case("marginal_low_income", bill.clone()), &example_policy());
+    assert_eq!(split4(&out, 0), ["28730.00", "6825.50", "3866.70", "10577.80"]);
+    // 特困: preferential 大病 10487.90; B = 5782.10 × 100%; only the out-of-scope 5000 is left
+    let out = run(&case("extreme_poverty", bill.clone()), &example_policy());
+    assert_eq!(split4(&out, 0), ["28730.00", "10487.90", "5782.10", "5000.00"]);
+    // 建档立卡: preferential 大病; 5782.10 × 60% = 3469.26
+    let out = run(&case("poverty_registered", bill.clone()), &example_policy());
+    assert_eq!(field(&out, 0, "medical_assistance"), "3469.26");
+    // 低保 with 29000 already paid this year: 4047.47 → 1000 left of 30000
+    let c = json!({ "person": { "category": "low_income", "year_to_date": { "assistance_paid": "29000" } }, "visits": bill });
+    assert_eq!(field(&run(&c, &example_policy()), 0, "medical_assistance"), "1000.00");
+}
+
+#[test]
+fn year_to_date_seeds_the_critical_illness_accumulator() {
+    // 4000 already counted + P 3125 = 7125 → (7125 − 5000) × 60% = 1275
+    let c = json!({ "person": { "category": "ordinary", "year_to_date": { "critical_compliant": "4000" } },
+                    "visits": [{ "kind": "inpatient", "level": "county", "date": "2024-03-01", "total": "12000", "out_of_catalog": "1000" }] });
+    assert_eq!(field(&run(&c, &example_policy()), 0, "critical_illness"), "1275.00");
+    // ...and only the earliest visit's year: a visit in the next year starts afresh.
+    let c = json!({ "person": { "category": "ordinary", "year_to_date": { "critical_compliant": "4000" } },
+                    "visits": [{ "kind": "inpatient", "level": "county", "date": "2024-03-01", "total": "1000", "out_of_catalog": "0" },
+                               { "kind": "inpatient", "level": "county", "date": "2025-03-01", "total": "12000", "out_of_catalog": "1000" }] });
+    assert_eq!(field(&run(&c, &example_policy()), 1, "critical_illness"), "0.00");
+}
+
+#[test]
+fn visits_are_processed_in_date_order_and_reported_in_input_order() {
+    let c = case("ordinary", json!([
+        { "kind": "inpatient", "level": "municipal", "date": "2024-08-01", "total": "30000", "out_of_catalog": "2000" },
+        { "kind": "inpatient", "level": "county", "date": "2024-03-01", "total": "12000", "out_of_catalog": "1000" }
+    ]));
+    let out = run(&c, &example_policy());
+    assert_eq!(field(&out, 0, "critical_illness"), "5067.00");
+    assert_eq!(field(&out, 1, "critical_illness"), "0.00");
+    assert_eq!(field(&out, 0, "date"), "2024-08-01");
+}
+
+#[test]
+fn every_step_names_parameters_with_their_basis() {
+    let c = case("low_income", json!([ip("county", "30000")]));
+    let out = run(&c, &example_policy());
+    let params = out["parameters"].as_object().unwrap();
+    for s in steps(&out, 0) {
+        assert!(!s["text"].as_str().unwrap().is_empty());
+        for p in s["params"].as_array().unwrap() {
+            assert!(params.contains_key(p.as_str().unwrap()), "{p} missing from parameters");
+        }
+    }
+    assert_eq!(params["/basic/inpatient/levels/county/deductible"]["basis"], "illustrative");
+    assert_eq!(params["/basic/inpatient/levels/county/deductible"]["value"], "500");
+    assert_eq!(params["/critical_illness/preferential/threshold"]["basis"], "document");
+    assert_eq!(params["/critical_illness/preferential/threshold"]["source"]["number"], "甘政办发〔2018〕72号");
+}
+
+#[test]
+fn amounts_may_be_json_numbers_read_exactly() {
+    let c = case("ordinary", json!([{ "kind": "inpatient", "level": "county", "date": "2024-06-01", "total": 500.7, "class_b_self_pay": 0 }]));
+    assert_eq!(field(&run(&c, &example_policy()), 0, "basic"), "0.53");
+}
