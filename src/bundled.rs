@@ -6,7 +6,14 @@ use serde_json::Value;
 use std::sync::OnceLock;
 
 /// The shipped packs' JSON. A parent comes before the packs that extend it.
-const PACKS: &[&str] = &[];
+const PACKS: &[&str] = &[
+    include_str!("../packs/national-baseline.json"),
+    include_str!("../packs/gansu-2018.json"),
+    include_str!("../packs/qujing-2022.json"),
+    include_str!("../packs/guangdong-2025.json"),
+    include_str!("../packs/jinan-2023.json"),
+    include_str!("../packs/fengze-2021.json"),
+];
 
 fn raw_packs() -> &'static [Value] {
     static RAW: OnceLock<Vec<Value>> = OnceLock::new();

@@ -47,9 +47,12 @@ fn banded(scale: &Scale, bands_from: BandsFrom, c: Money) -> Result<(Exact, Vec<
 }
 
 /// An amount as a band bound: "10,000" or "11,270.50".
-fn bound(m: Money) -> String {
-    let g = m.grouped();
-    g.strip_suffix(".00").map(str::to_owned).unwrap_or(g)
+fn bound(m: Money) -> crate::money::Grouped {
+    if m.decimal().fract().is_zero() {
+        crate::money::Grouped(m.decimal().trunc())
+    } else {
+        m.grouped()
+    }
 }
 
 pub fn pay(

@@ -6,7 +6,7 @@ use crate::case::{Case, Person, Visit};
 use crate::error::Error;
 use crate::explain::{yuan, Step, Warning};
 use crate::money::Money;
-use crate::policy::{Basis, Policy};
+use crate::policy::{Basis, Effective, Policy, Region, Source};
 use crate::split::{split, Split};
 use crate::vocabulary::{condition_zh, Kind, Vocabulary, TWO_DISEASES};
 use crate::year::YearState;
@@ -15,44 +15,30 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+/// An estimate borrows the policy it was made under: parameter values and sources are shown
+/// as they stand in the pack, without copying them for every estimate.
 #[derive(Clone, Debug, Serialize)]
-pub struct Estimate {
-    pub policy: PolicySummary,
+pub struct Estimate<'p> {
+    pub policy: PolicySummary<'p>,
     pub visits: Vec<VisitResult>,
     pub totals: Amounts,
     pub warnings: Vec<Warning>,
     /// Every parameter a step used: its value and where it comes from.
-    pub parameters: BTreeMap<String, Parameter>,
+    pub parameters: BTreeMap<String, Parameter<'p>>,
 }
 
-#[derive(Clone, Debug, Serialize)]
-pub struct PolicySummary {
-    pub id: String,
-    pub name: String,
-    pub region: RegionOut,
-    pub effective: EffectiveOut,
+/// id, name, region and effective period of a pack.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct PolicySummary<'p> {
+    pub id: &'p str,
+    pub name: &'p str,
+    pub region: &'p Region,
+    pub effective: &'p Effective,
 }
 
-#[derive(Clone, Debug, Serialize)]
-pub struct RegionOut {
-    pub code: String,
-    pub name: String,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct EffectiveOut {
-    pub from: String,
-    pub until: Option<String>,
-}
-
-impl PolicySummary {
-    pub fn of(p: &Policy) -> PolicySummary {
-        PolicySummary {
-            id: p.id.clone(),
-            name: p.name.clone(),
-            region: RegionOut { code: p.region.code.clone(), name: p.region.name.clone() },
-            effective: EffectiveOut { from: p.effective.from.to_string(), until: p.effective.until.map(|d| d.to_string()) },
-        }
+impl PolicySummary<'_> {
+    pub fn of(p: &Policy) -> PolicySummary<'_> {
+        PolicySummary { id: &p.id, name: &p.name, region: &p.region, effective: &p.effective }
     }
 }
 
@@ -97,31 +83,19 @@ pub struct VisitResult {
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct Parameter {
-    pub value: Value,
+pub struct Parameter<'p> {
+    pub value: &'p Value,
     pub basis: Basis,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<SourceOut>,
+    pub source: Option<&'p Source>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub clause: Option<String>,
+    pub clause: Option<&'p str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct SourceOut {
-    pub number: String,
-    pub title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub issuer: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    pub note: Option<&'p str>,
 }
 
 /// Estimates `case` under `policy` (the pack is already chosen; see [`crate::estimate_json`]).
-pub fn estimate(case: &Case, policy: &Policy) -> Result<Estimate, Error> {
+pub fn estimate<'p>(case: &Case, policy: &'p Policy) -> Result<Estimate<'p>, Error> {
     check_against_policy(case, policy)?;
 
     // Date order within a year; input order breaks ties (the sort is stable).
@@ -267,28 +241,22 @@ fn check_against_policy(case: &Case, policy: &Policy) -> Result<(), Error> {
 }
 
 /// Every parameter the steps used, with its value, basis and source.
-fn parameters(policy: &Policy, visits: &[VisitResult]) -> BTreeMap<String, Parameter> {
+fn parameters<'p>(policy: &'p Policy, visits: &[VisitResult]) -> BTreeMap<String, Parameter<'p>> {
+    static NULL: Value = Value::Null;
     let mut out = BTreeMap::new();
     for pointer in visits.iter().flat_map(|v| &v.steps).flat_map(|s| &s.params) {
         if out.contains_key(pointer) {
             continue;
         }
         let entry = policy.provenance.lookup(pointer);
-        let source = entry.and_then(|e| e.source.as_ref()).and_then(|s| policy.sources.get(s)).map(|s| SourceOut {
-            number: s.number.clone(),
-            title: s.title.clone(),
-            issuer: s.issuer.clone(),
-            date: s.date.clone(),
-            url: s.url.clone(),
-        });
         out.insert(
             pointer.clone(),
             Parameter {
-                value: policy.merged.pointer(pointer).cloned().unwrap_or(Value::Null),
+                value: policy.merged.pointer(pointer).unwrap_or(&NULL),
                 basis: entry.map_or(Basis::Illustrative, |e| e.basis),
-                source,
-                clause: entry.and_then(|e| e.clause.clone()),
-                note: entry.and_then(|e| e.note.clone()),
+                source: entry.and_then(|e| e.source.as_ref()).and_then(|s| policy.sources.get(s)),
+                clause: entry.and_then(|e| e.clause.as_deref()),
+                note: entry.and_then(|e| e.note.as_deref()),
             },
         );
     }

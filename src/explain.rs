@@ -42,8 +42,18 @@ pub struct Step {
 }
 
 /// "28,730.00 元"
-pub fn yuan(m: Money) -> String {
-    format!("{} 元", m.grouped())
+pub fn yuan(m: Money) -> Yuan {
+    Yuan(m)
+}
+
+/// An amount as people read it, written straight into the surrounding text.
+#[derive(Clone, Copy, Debug)]
+pub struct Yuan(Money);
+
+impl std::fmt::Display for Yuan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} 元", self.0.grouped())
+    }
 }
 
 /// An unrounded intermediate for explanations: two decimals when that is exact ("825.50"),
@@ -51,7 +61,7 @@ pub fn yuan(m: Money) -> String {
 pub fn exact(e: Exact) -> String {
     let rounded = e.round();
     if rounded.decimal() == e.0 {
-        rounded.grouped()
+        rounded.grouped().to_string()
     } else {
         crate::money::grouped(e.0.normalize())
     }

@@ -39,14 +39,21 @@ pub fn load_policy(pack: &Value) -> Result<Policy, Error> {
     Policy::load(pack, &bundled::raw)
 }
 
-/// Estimates a case given as JSON. `pack`, when given, is used instead of the bundled pack the
-/// case names.
-pub fn estimate_value(case: &Value, pack: Option<&Value>) -> Result<Estimate, Error> {
+/// Estimates a case given as JSON and hands the estimate to `then` (to serialize it or render
+/// it). `pack`, when given, is used instead of the bundled pack the case names.
+pub fn with_estimate<R>(case: &Value, pack: Option<&Value>, then: impl FnOnce(&Estimate) -> R) -> Result<R, Error> {
     let case = Case::from_json(case)?;
     match pack {
-        Some(pack) => estimate(&case, &load_policy(pack)?),
-        None => estimate(&case, choose_policy(&case)?),
+        Some(pack) => Ok(then(&estimate(&case, &load_policy(pack)?)?)),
+        None => Ok(then(&estimate(&case, choose_policy(&case)?)?)),
     }
+}
+
+/// Estimates a case given as JSON into the contract's JSON.
+pub fn estimate_value(case: &Value, pack: Option<&Value>) -> Result<Value, Error> {
+    with_estimate(case, pack, |e| serde_json::to_value(e))?.map_err(|e| {
+        Error::new("internal", "", format_args!("无法输出结果：{e}"), format_args!("cannot serialize the estimate: {e}"))
+    })
 }
 
 /// The bundled pack a case names, by id or by region and the visits' dates.
@@ -97,6 +104,6 @@ pub fn choose_policy(case: &Case) -> Result<&'static Policy, Error> {
 }
 
 /// The bundled packs: id, name, region, effective period.
-pub fn policies() -> Result<Vec<PolicySummary>, Error> {
+pub fn policies() -> Result<Vec<PolicySummary<'static>>, Error> {
     Ok(bundled::all()?.iter().map(PolicySummary::of).collect())
 }

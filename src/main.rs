@@ -78,8 +78,7 @@ fn run(args: &[String]) -> Result<String, Error> {
             }
             let case = read_json(case.ok_or_else(|| usage("缺少案例文件 (missing CASE.json)"))?, "case")?;
             let pack = policy.map(|p| read_json(p, "policy")).transpose()?;
-            let estimate = yibao::estimate_value(&case, pack.as_ref())?;
-            Ok(if format == "text" { yibao::text::render(&estimate) } else { pretty(&estimate) })
+            yibao::with_estimate(&case, pack.as_ref(), |e| if format == "text" { yibao::text::render(e) } else { pretty(e) })
         }
         "validate" => {
             let [path] = rest else { return Err(usage("validate 需要一个政策包文件 (one PACK.json)")) };
@@ -90,7 +89,7 @@ fn run(args: &[String]) -> Result<String, Error> {
         "policies" => {
             let mut out = String::new();
             for p in yibao::policies()? {
-                let until = p.effective.until.unwrap_or_default();
+                let until = p.effective.until.map(|d| d.to_string()).unwrap_or_default();
                 out.push_str(&format!("{}\t{}\t{} {}\t{}..{}\n", p.id, p.name, p.region.code, p.region.name, p.effective.from, until));
             }
             Ok(out)

@@ -134,37 +134,57 @@ impl fmt::Display for Money {
 
 impl Money {
     /// Two decimals with thousands separators, for explanations: "28,730.00".
-    pub fn grouped(self) -> String {
+    pub fn grouped(self) -> Grouped {
         let mut d = self.0;
         d.rescale(2);
-        grouped(d)
+        Grouped(d)
     }
 }
 
-/// A decimal's own digits with thousands separators: 1234567.5 → "1,234,567.5".
-pub fn grouped(d: Decimal) -> String {
-    let plain = d.to_string();
-    let (sign, digits) = match plain.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", plain.as_str()),
-    };
-    let (int, frac) = match digits.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (digits, None),
-    };
-    let mut out = String::with_capacity(plain.len() + int.len() / 3);
-    out.push_str(sign);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
+/// A decimal written with its own digits and thousands separators (1234567.5 → "1,234,567.5"),
+/// straight into the formatter: explanations format many amounts, and allocating a string for
+/// each was most of an estimate's time.
+#[derive(Clone, Copy, Debug)]
+pub struct Grouped(pub Decimal);
+
+impl fmt::Display for Grouped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        let scale = d.scale();
+        let mantissa = d.mantissa().unsigned_abs();
+        let pow = 10u128.pow(scale);
+        let (int, frac) = (mantissa / pow, mantissa % pow);
+        if d.is_sign_negative() && mantissa != 0 {
+            f.write_str("-")?;
         }
-        out.push(c);
+        // Integer digits, least significant first, into a stack buffer (u128 has ≤ 39 digits).
+        let mut buf = [0u8; 52];
+        let mut n = 0;
+        let mut rest = int;
+        loop {
+            if n % 4 == 3 {
+                buf[n] = b',';
+                n += 1;
+            }
+            buf[n] = b'0' + (rest % 10) as u8;
+            n += 1;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        buf[..n].reverse();
+        f.write_str(std::str::from_utf8(&buf[..n]).map_err(|_| fmt::Error)?)?;
+        if scale > 0 {
+            write!(f, ".{:0width$}", frac, width = scale as usize)?;
+        }
+        Ok(())
     }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
+}
+
+/// A decimal's own digits with thousands separators, as a string.
+pub fn grouped(d: Decimal) -> String {
+    Grouped(d).to_string()
 }
 
 /// Reads a decimal exactly from its JSON form: a string ("0.6", "5000") or a plain number, which
@@ -230,10 +250,13 @@ mod tests {
     fn prints_two_decimals_and_groups() {
         let m = Money::round(Decimal::new(2873000, 2));
         assert_eq!(m.to_string(), "28730.00");
-        assert_eq!(m.grouped(), "28,730.00");
-        assert_eq!(Money::round(Decimal::new(5, 0)).grouped(), "5.00");
-        assert_eq!(Money::round(Decimal::new(123456789, 2)).grouped(), "1,234,567.89");
-        assert_eq!(Money::round(Decimal::new(100000, 0)).grouped(), "100,000.00");
+        assert_eq!(m.grouped().to_string(), "28,730.00");
+        assert_eq!(Money::round(Decimal::new(5, 0)).grouped().to_string(), "5.00");
+        assert_eq!(Money::round(Decimal::new(123456789, 2)).grouped().to_string(), "1,234,567.89");
+        assert_eq!(grouped(Decimal::new(-1234567, 1)), "-123,456.7");
+        assert_eq!(grouped(Decimal::new(999, 0)), "999");
+        assert_eq!(grouped(Decimal::new(0, 2)), "0.00");
+        assert_eq!(Money::round(Decimal::new(100000, 0)).grouped().to_string(), "100,000.00");
     }
 
     #[test]

@@ -27,14 +27,14 @@ fn width(s: &str) -> usize {
 fn table(out: &mut String, a: &Amounts) {
     for (label, get) in ROWS {
         let pad = 16usize.saturating_sub(width(label));
-        let _ = writeln!(out, "  {label}{}{:>16} 元", " ".repeat(pad), get(a).grouped());
+        let _ = writeln!(out, "  {label}{}{:>16} 元", " ".repeat(pad), get(a).grouped().to_string());
     }
 }
 
 pub fn render(e: &Estimate) -> String {
     let mut out = String::new();
     let p = &e.policy;
-    let until = p.effective.until.as_deref().map_or("起".to_owned(), |u| format!("至 {u}"));
+    let until = p.effective.until.map_or("起".to_owned(), |u| format!("至 {u}"));
     let _ = writeln!(out, "医保报销测算（仅供参考，不作为结算依据）");
     let _ = writeln!(out, "政策：{}（{}，{} {until}）", p.name, p.id, p.effective.from);
     for (i, v) in e.visits.iter().enumerate() {

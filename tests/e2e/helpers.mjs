@@ -196,3 +196,54 @@ export function readJson(p) {
 export async function text(page, sel) {
   return (await page.locator(sel).first().textContent()).trim();
 }
+
+/** What the page must show for an estimate: headline, legend, table, steps, sources. */
+export async function assertShows(page, est) {
+  const t = est.totals;
+  assert.equal(await text(page, '#sum-reimbursed'), money(t.reimbursed), '预计报销');
+  assert.equal(await text(page, '#sum-oop'), money(t.out_of_pocket), '个人负担');
+  assert.equal(await text(page, '#sum-total'), money(t.total), '总费用');
+  assert.match(await text(page, '#lg-basic'), new RegExp(`^${money(t.basic).replace(/\./g, '\\.')} 元`));
+  assert.match(await text(page, '#lg-critical'), new RegExp(`^${money(t.critical_illness).replace(/\./g, '\\.')} 元`));
+  assert.match(await text(page, '#lg-assistance'), new RegExp(`^${money(t.medical_assistance).replace(/\./g, '\\.')} 元`));
+  assert.match(await text(page, '#lg-oop'), new RegExp(`^${money(t.out_of_pocket).replace(/\./g, '\\.')} 元`));
+  // The bar's rects are proportional to the split and labelled in text.
+  const widths = await page.$$eval('#bar rect', (rs) => rs.map((r) => Number(r.getAttribute('width'))));
+  const parts = [t.basic, t.critical_illness, t.medical_assistance, t.out_of_pocket].map(Number);
+  parts.forEach((v, i) => assert.ok(Math.abs(widths[i] - (Number(t.total) ? (v / Number(t.total)) * 1000 : 0)) < 0.5, `bar segment ${i}`));
+  assert.match(await page.locator('#bar-desc').textContent(), /基本医保.*大病保险.*医疗救助.*个人自付/);
+  // One table row per visit with the engine's amounts.
+  const rows = await page.$$eval('#breakdown tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())));
+  assert.equal(rows.length, est.visits.length);
+  est.visits.forEach((v, i) => {
+    assert.deepEqual(rows[i], ['total', 'in_scope', 'basic', 'critical_illness', 'medical_assistance', 'out_of_pocket'].map((k) => money(v[k])), `row ${i}`);
+  });
+  // Every step, with every parameter's source or the 示例参数 mark.
+  const steps = page.locator('#steps .step');
+  assert.equal(await steps.count(), est.visits.reduce((n, v) => n + v.steps.length, 0), 'one item per explanation step');
+  let k = 0;
+  for (const v of est.visits) {
+    for (const s of v.steps) {
+      const li = steps.nth(k++);
+      const shown = await li.textContent();
+      const firstLine = s.text.split(' (')[0].slice(0, 12);
+      assert.ok(shown.includes(firstLine), `step text “${s.text}” shown`);
+      const items = li.locator('.basis li');
+      const ptrs = [...new Set(s.params ?? [])];
+      assert.equal(await items.count(), ptrs.length, `a basis line per parameter of ${s.rule}`);
+      for (let j = 0; j < ptrs.length; j++) {
+        const p = est.parameters[ptrs[j]];
+        assert.ok(p, `parameters has ${ptrs[j]}`);
+        const line = await items.nth(j).textContent();
+        if (p.basis === 'illustrative' || !p.source) assert.ok(line.includes('示例参数'), `${ptrs[j]} marked 示例参数`);
+        else {
+          assert.ok(line.includes(p.source.number), `${ptrs[j]} shows ${p.source.number}`);
+          if (p.clause) assert.ok(line.includes(p.clause), `${ptrs[j]} shows its clause`);
+        }
+      }
+    }
+  }
+  assert.ok((await text(page, '#policy-line')).includes(est.policy.name), 'policy named');
+  assert.match(await page.locator('.disclaimer').textContent(), /本结果为测算，不作为结算依据/);
+}
+
