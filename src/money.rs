@@ -222,6 +222,10 @@ fn parse_decimal_str(s: &str) -> Option<Decimal> {
     if !digits_ok(int) || frac.is_some_and(|f| !digits_ok(f)) {
         return None;
     }
+    // "05000" is most likely a typing slip; refuse it rather than guess.
+    if int.len() > 1 && int.starts_with('0') {
+        return None;
+    }
     // More than 28 significant digits cannot be held exactly; refuse instead of rounding.
     if int.len() + frac.map_or(0, str::len) > 28 {
         return None;
@@ -266,7 +270,7 @@ mod tests {
         assert_eq!(parse_decimal(&json!(0.1)), Some(Decimal::new(1, 1)));
         assert_eq!(parse_decimal(&json!(5000)), Some(Decimal::new(5000, 0)));
         assert_eq!(parse_decimal(&json!(1234.57)), Some(Decimal::new(123457, 2)));
-        for bad in ["", "1e3", " 5", "1,000", "abc", "1.", ".5", "--1", "+1", "NaN"] {
+        for bad in ["", "1e3", " 5", "1,000", "abc", "1.", ".5", "--1", "+1", "NaN", "05000", "00.5"] {
             assert_eq!(parse_decimal(&json!(bad)), None, "{bad:?}");
         }
         assert_eq!(parse_decimal(&json!(true)), None);

@@ -125,6 +125,26 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// Like [`Obj::array`], but the array must be there (it may be empty).
+    pub fn required_array(&self, key: &str, label: Label) -> Result<Vec<(Path, &'a Value)>, Error> {
+        self.required(key, label)?;
+        self.array(key, label)
+    }
+
+    /// A string that must be there and not be blank.
+    pub fn text(&self, key: &str, label: Label) -> Result<&'a str, Error> {
+        let s = self.str(key, label)?;
+        if s.trim().is_empty() {
+            return Err(Error::new(
+                "missing_field",
+                self.at(key),
+                format_args!("{}不能为空", label.0),
+                format_args!("{} must not be empty", label.1),
+            ));
+        }
+        Ok(s)
+    }
+
     /// The non-null entries of an object used as a map (levels, categories, condition caps):
     /// a `null` entry means "not present" so a pack can remove what it inherits.
     pub fn entries(&self, key: &str, label: Label) -> Result<Vec<(&'a str, Path, &'a Value)>, Error> {
@@ -156,6 +176,16 @@ pub fn as_str<'a>(v: &'a Value, path: &Path, style: PathStyle, label: Label) -> 
     })
 }
 
+/// Whether a number is written with a minus sign. "-0" counts: a minus sign on an amount or a
+/// rate is always a slip, even when the value is zero.
+fn has_minus(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.starts_with('-'),
+        Value::Number(n) => n.as_f64().is_some_and(f64::is_sign_negative),
+        _ => false,
+    }
+}
+
 /// An amount: a decimal ≥ 0 with at most two decimals, at most 100,000,000 yuan.
 pub fn amount(v: &Value, path: &Path, style: PathStyle, label: Label) -> Result<Money, Error> {
     let at = || path.render(style);
@@ -167,7 +197,7 @@ pub fn amount(v: &Value, path: &Path, style: PathStyle, label: Label) -> Result<
             format_args!("{} must be a non-negative number with at most 2 decimals, e.g. \"1234.50\"", label.1),
         ));
     };
-    if d.is_sign_negative() && !d.is_zero() {
+    if has_minus(v) {
         return Err(Error::new(
             "invalid_amount",
             at(),
@@ -197,7 +227,7 @@ pub fn amount(v: &Value, path: &Path, style: PathStyle, label: Label) -> Result<
 /// A rate: a decimal in [0, 1].
 pub fn rate(v: &Value, path: &Path, style: PathStyle, label: Label) -> Result<Rate, Error> {
     match parse_decimal(v) {
-        Some(d) if d >= Decimal::ZERO && d <= Decimal::ONE => Ok(Rate::from_decimal(d.normalize())),
+        Some(d) if !has_minus(v) && d <= Decimal::ONE => Ok(Rate::from_decimal(d.normalize())),
         _ => Err(Error::new(
             "invalid_rate",
             path.render(style),
@@ -232,11 +262,11 @@ mod tests {
     fn amounts_are_checked() {
         assert_eq!(read(json!("1234.5")).unwrap().to_string(), "1234.50");
         assert_eq!(read(json!(0)).unwrap().to_string(), "0.00");
-        assert_eq!(read(json!("-0")).unwrap().to_string(), "0.00");
         assert_eq!(read(json!("100000000")).unwrap().to_string(), "100000000.00");
         assert_eq!(read(json!("1.230")).unwrap().to_string(), "1.23");
         for (bad, word) in [
             (json!("-1"), "负数"),
+            (json!("-0"), "负数"),
             (json!("1.234"), "两位小数"),
             (json!("100000000.01"), "100,000,000"),
             (json!("abc"), "不小于 0"),

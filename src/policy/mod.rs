@@ -200,6 +200,18 @@ impl Policy {
     /// Merges `pack` over its `extends` parents (found through `lookup`) and validates the result.
     /// Every fault is `invalid_policy` with a JSON Pointer into the pack.
     pub fn load(pack: &Value, lookup: &dyn Fn(&str) -> Option<Value>) -> Result<Policy, Error> {
+        // A pack names itself: `format` and `id` must be its own, never inherited, or a portal's
+        // pack without an id would pass itself off as its parent.
+        for key in ["format", "id"] {
+            if pack.get(key).and_then(Value::as_str).is_none() {
+                return Err(Error::new(
+                    "invalid_policy",
+                    format!("/{key}"),
+                    format_args!("政策包必须写明自己的 {key}（不能从所继承的政策包得到）"),
+                    format_args!("a pack must state its own {key} (it is not inherited)"),
+                ));
+            }
+        }
         let merged = merge::resolve(pack, lookup).map_err(Error::into_policy_error)?;
         validate::policy(merged).map_err(Error::into_policy_error)
     }

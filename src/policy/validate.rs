@@ -37,12 +37,16 @@ pub fn policy(merged: Value) -> Result<Policy, Error> {
             "id may contain only lowercase letters, digits, - and _",
         ));
     }
-    let name = root.str("name", ("名称", "name"))?.to_owned();
+    let name = root.text("name", ("名称", "name"))?.to_owned();
     root.opt_str("description", ("说明", "description"))?;
     root.opt_str("extends", ("继承", "extends"))?;
     let region = {
         let r = root.obj("region", ("统筹区", "region"), &["code", "name"])?;
-        Region { code: r.str("code", ("区划代码", "region code"))?.to_owned(), name: r.str("name", ("统筹区名称", "region name"))?.to_owned() }
+        let code = r.text("code", ("区划代码", "region code"))?;
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::new("invalid_policy", r.at("code"), "统筹区代码应为 6 位行政区划代码，如 620000", "region code must be a 6-digit division code, e.g. 620000"));
+        }
+        Region { code: code.to_owned(), name: r.text("name", ("统筹区名称", "region name"))?.to_owned() }
     };
     let effective = effective(&root)?;
     let sources = sources(&root)?;
@@ -97,6 +101,7 @@ fn sources(root: &Obj) -> Result<BTreeMap<String, Source>, Error> {
     for (key, path, value) in root.entries("sources", ("政策文件", "sources"))? {
         let s = Obj::new(value, path, PathStyle::Pointer, &["number", "title", "issuer", "date", "url"])?;
         let opt = |k| s.opt_str(k, ("文字", "text")).map(|v| v.map(str::to_owned));
+        date(&s, "date")?;
         out.insert(
             key.to_owned(),
             Source {
@@ -111,8 +116,22 @@ fn sources(root: &Obj) -> Result<BTreeMap<String, Source>, Error> {
     Ok(out)
 }
 
-fn vocab_list<V: Vocabulary>(obj: &Obj, key: &str) -> Result<Vec<V>, Error> {
-    obj.array(key, V::WHAT)?.into_iter().map(|(path, v)| reader::vocab(v, &path, PathStyle::Pointer)).collect()
+/// A required list of vocabulary ids (it may be empty).
+fn vocab_list<V: Vocabulary + PartialEq>(obj: &Obj, key: &str) -> Result<Vec<V>, Error> {
+    let mut out: Vec<V> = Vec::new();
+    for (path, v) in obj.required_array(key, V::WHAT)? {
+        let id = reader::vocab(v, &path, PathStyle::Pointer)?;
+        if out.contains(&id) {
+            return Err(Error::new(
+                "invalid_policy",
+                path.pointer(),
+                format_args!("列表中“{}”重复出现", id.id()),
+                format_args!("\"{}\" is listed twice", id.id()),
+            ));
+        }
+        out.push(id);
+    }
+    Ok(out)
 }
 
 fn level_map<T>(obj: &Obj, key: &str, label: Label, mut read: impl FnMut(Obj) -> Result<T, Error>, allowed: &[&str]) -> Result<BTreeMap<Level, T>, Error> {
@@ -130,6 +149,7 @@ fn basic(b: &Obj) -> Result<Basic, Error> {
         ("住院待遇", "inpatient benefit"),
         &["levels", "annual_cap", "day_surgery_deductible_factor", "referral", "unreferred_rate", "tcm_full_levels"],
     )?;
+    ip.required("levels", ("各级医疗机构待遇", "levels"))?;
     let levels = level_map(
         &ip,
         "levels",
@@ -159,7 +179,7 @@ fn basic(b: &Obj) -> Result<Basic, Error> {
         },
         referral,
         unreferred_rate,
-        tcm_full_levels: vocab_list(&ip, "tcm_full_levels")?,
+        tcm_full_levels: if ip.has("tcm_full_levels") { vocab_list(&ip, "tcm_full_levels")? } else { Vec::new() },
     };
 
     let general_outpatient = b

@@ -119,6 +119,9 @@ export async function openPage(browser, origin, opts = {}) {
     if (!(u.startsWith(origin + '/') || u === origin || u.startsWith('data:') || u.startsWith('blob:'))) problems.push(`request outside the site: ${u}`);
   };
   context.on('request', onRequest);
+  context.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
   page.on('console', (msg) => {
     if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
   });
@@ -222,6 +225,7 @@ export async function assertShows(page, est) {
   const steps = page.locator('#steps .step');
   assert.equal(await steps.count(), est.visits.reduce((n, v) => n + v.steps.length, 0), 'one item per explanation step');
   let k = 0;
+  const explained = new Set();
   for (const v of est.visits) {
     for (const s of v.steps) {
       const li = steps.nth(k++);
@@ -236,10 +240,15 @@ export async function assertShows(page, est) {
         assert.ok(p, `parameters has ${ptrs[j]}`);
         const line = await items.nth(j).textContent();
         if (p.basis === 'illustrative' || !p.source) assert.ok(line.includes('示例参数'), `${ptrs[j]} marked 示例参数`);
-        else {
+        if (explained.has(ptrs[j])) {
+          assert.ok(line.includes('依据同上'), `${ptrs[j]} refers to its source above`);
+        } else if (p.source) {
+          // The first time a parameter appears: its document number, and the clause when it is
+          // the basis of the number.
           assert.ok(line.includes(p.source.number), `${ptrs[j]} shows ${p.source.number}`);
-          if (p.clause) assert.ok(line.includes(p.clause), `${ptrs[j]} shows its clause`);
+          if (p.clause && p.basis !== 'illustrative') assert.ok(line.includes(p.clause), `${ptrs[j]} shows its clause`);
         }
+        explained.add(ptrs[j]);
       }
     }
   }

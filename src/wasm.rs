@@ -1,0 +1,74 @@
+//! The JavaScript API: a thin layer over the core, no rules here. Values cross the boundary as
+//! JSON text (`JSON.stringify` / `JSON.parse` on the JS side of js-sys): one call each way instead
+//! of one per field, and amounts stay strings, never JS numbers. Every failure is thrown as the
+//! contract's error object `{error: {code, path, message}}`; nothing here can panic.
+
+use crate::error::Error;
+use js_sys::{Reflect, JSON};
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+/// JS value → JSON value, with the contract's error for what JSON cannot hold (a BigInt, a cycle).
+fn from_js(value: &JsValue, what: &'static str) -> Result<Value, Error> {
+    let bad = |detail: String| {
+        Error::new(
+            "invalid_json",
+            what,
+            format_args!("输入无法转换为 JSON：{detail}"),
+            format_args!("input cannot be converted to JSON: {detail}"),
+        )
+    };
+    let text = JSON::stringify(value).map_err(|e| bad(format!("{e:?}")))?;
+    let text = text.as_string().ok_or_else(|| bad("undefined".into()))?;
+    serde_json::from_str(&text).map_err(|e| bad(e.to_string()))
+}
+
+fn to_js(value: &impl Serialize) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value).map_err(|e| error_js(&Error::new("internal", "", format_args!("无法输出结果：{e}"), format_args!("cannot serialize: {e}"))))?;
+    JSON::parse(&text)
+}
+
+fn error_js(e: &Error) -> JsValue {
+    let text = e.to_json().to_string();
+    JSON::parse(&text).unwrap_or_else(|_| JsValue::from_str(&text))
+}
+
+/// `estimate(case, options?)`: `options.policy` may hold a pack object; otherwise the case's
+/// `policy` id (or `region`) picks a bundled pack.
+#[wasm_bindgen]
+pub fn estimate(case: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let case = from_js(&case, "case").map_err(|e| error_js(&e))?;
+    let pack = if options.is_object() {
+        let p = Reflect::get(&options, &JsValue::from_str("policy")).unwrap_or(JsValue::UNDEFINED);
+        if p.is_undefined() || p.is_null() {
+            None
+        } else {
+            Some(from_js(&p, "policy").map_err(|e| error_js(&e))?)
+        }
+    } else {
+        None
+    };
+    crate::with_estimate(&case, pack.as_ref(), |e| to_js(e)).map_err(|e| error_js(&e))?
+}
+
+/// `validatePolicy(pack)`: the pack's summary when valid; throws `invalid_policy` with a JSON
+/// Pointer otherwise.
+#[wasm_bindgen(js_name = validatePolicy)]
+pub fn validate_policy(pack: JsValue) -> Result<JsValue, JsValue> {
+    let pack = from_js(&pack, "policy").map_err(|e| error_js(&e))?;
+    let policy = crate::load_policy(&pack).map_err(|e| error_js(&e))?;
+    to_js(&crate::PolicySummary::of(&policy))
+}
+
+/// `policies()`: the bundled packs (id, name, region, effective period).
+#[wasm_bindgen]
+pub fn policies() -> Result<JsValue, JsValue> {
+    to_js(&crate::policies().map_err(|e| error_js(&e))?)
+}
+
+/// `version()`: the engine's version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}

@@ -1,0 +1,163 @@
+// The site as a portal serves it: headers, CSP in the page, no inline script or style, nothing
+// stored, nothing fetched from elsewhere, the first-load budget, offline use and embedding.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { startServer, launch, openPage, waitForResult, engineEstimate, money, b64url, WWW } from './helpers.mjs';
+
+let srv;
+let browser;
+before(async () => {
+  srv = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
+const CASE = { region: '620000', person: { category: 'low_income', conditions: [] }, visits: [{ kind: 'inpatient', level: 'county', date: '2024-03-18', total: '30000', out_of_catalog: '2000', class_b_self_pay: '1000' }] };
+
+function files(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) files(p, out);
+    else out.push(p);
+  }
+  return out;
+}
+
+test('the server sends the CSP (with frame-ancestors), nosniff, and application/wasm', async () => {
+  const res = await fetch(srv.origin + '/');
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-security-policy'), `${CSP}; frame-ancestors *`);
+  assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+  assert.match(res.headers.get('content-type'), /^text\/html/);
+  const wasm = files(join(WWW, 'pkg')).filter((f) => f.endsWith('.wasm'));
+  for (const f of wasm) {
+    const r = await fetch(`${srv.origin}/${relative(WWW, f)}`);
+    assert.equal(r.headers.get('content-type'), 'application/wasm', f);
+  }
+  const sw = await fetch(srv.origin + '/sw.js');
+  assert.match(sw.headers.get('content-type'), /javascript/);
+});
+
+test('the page carries the same CSP as a meta tag, and no inline script or style', () => {
+  const html = files(WWW).filter((f) => f.endsWith('.html'));
+  const index = readFileSync(join(WWW, 'index.html'), 'utf8');
+  assert.ok(index.includes(`<meta http-equiv="Content-Security-Policy" content="${CSP}">`), 'meta CSP (frame-ancestors only works as a header)');
+  for (const f of html) {
+    const s = readFileSync(f, 'utf8');
+    assert.doesNotMatch(s, /\sstyle\s*=/i, `${f}: style attribute`);
+    assert.doesNotMatch(s, /<style[\s>]/i, `${f}: <style> element`);
+    for (const m of s.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
+      assert.match(m[1], /\bsrc=/, `${f}: inline <script>`);
+      assert.equal(m[2].trim(), '', `${f}: inline script body`);
+    }
+    assert.doesNotMatch(s, /\son[a-z]+\s*=/i, `${f}: inline event handler`);
+  }
+  for (const f of files(WWW).filter((x) => /\.(m?js)$/.test(x) && !x.includes(`${join(WWW, 'pkg')}`))) {
+    const s = readFileSync(f, 'utf8');
+    assert.doesNotMatch(s, /\.style\s*(\.|\[|=)|cssText|setProperty\(|insertRule/, `${f}: writes inline styles`);
+    assert.doesNotMatch(s, /\beval\(|new Function\(/, `${f}: eval`);
+    assert.doesNotMatch(s, /\balert\(|\bconfirm\(|\bprompt\(/, `${f}: dialogs`);
+  }
+});
+
+test('nothing about the person is stored, and nothing is fetched from elsewhere', () => {
+  for (const f of files(WWW).filter((x) => /\.(m?js|html|css)$/.test(x))) {
+    const s = readFileSync(f, 'utf8');
+    assert.doesNotMatch(s, /localStorage|sessionStorage|document\.cookie|indexedDB|openDatabase/, `${f}: browser storage`);
+    const urls = [...s.matchAll(/https?:\/\/[^\s'"`)<>]+/g)].map((m) => m[0]).filter((u) => !/^https?:\/\/(www\.w3\.org|127\.0\.0\.1|localhost)/.test(u));
+    assert.deepEqual(urls, [], `${f}: outside URLs`);
+  }
+});
+
+test('first load stays within budget: ≤ 150 KiB gzipped in all, wasm ≤ 64 KiB', async () => {
+  const p = await openPage(browser, srv.origin);
+  const { page } = p;
+  const sizes = [];
+  page.on('response', async (res) => {
+    try {
+      const body = await res.body();
+      sizes.push({ url: res.url(), gz: gzipSync(body, { level: 9 }).length });
+    } catch {
+      /* redirects have no body */
+    }
+  });
+  await page.goto(`${srv.origin}/#case=${b64url(CASE)}`);
+  await waitForResult(page);
+  await page.waitForLoadState('networkidle');
+  const total = sizes.reduce((n, s) => n + s.gz, 0);
+  const wasm = sizes.filter((s) => s.url.endsWith('.wasm')).reduce((n, s) => n + s.gz, 0);
+  const table = sizes.map((s) => `${(s.gz / 1024).toFixed(1).padStart(7)} KiB  ${s.url.replace(srv.origin, '')}`).join('\n');
+  assert.ok(total <= 150 * 1024, `first load ${(total / 1024).toFixed(1)} KiB gzipped > 150 KiB\n${table}`);
+  assert.ok(wasm <= 64 * 1024, `wasm ${(wasm / 1024).toFixed(1)} KiB gzipped > 64 KiB\n${table}`);
+  const ownCode = sizes.filter((s) => !s.url.includes('/pkg/')).reduce((n, s) => n + s.gz, 0);
+  assert.ok(ownCode <= 40 * 1024, `page HTML/CSS/JS ${(ownCode / 1024).toFixed(1)} KiB gzipped; keep it lean`);
+  p.clean();
+  await p.close();
+});
+
+test('after the first visit the page works offline (service worker)', async () => {
+  const p = await openPage(browser, srv.origin, { serviceWorkers: 'allow' });
+  const { page, context } = p;
+  await page.goto(`${srv.origin}/#case=${b64url(CASE)}`);
+  await waitForResult(page);
+  const shown = await page.locator('#sum-reimbursed').textContent();
+  // Every file the first load used ends up in the cache.
+  const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((u) => u.startsWith(location.origin)));
+  assert.ok(loaded.some((u) => u.includes('/pkg/')), 'the engine was loaded');
+  await page.waitForFunction(
+    async (want) => {
+      const c = await caches.open('yibao-v1');
+      const have = new Set((await c.keys()).map((r) => r.url));
+      return want.every((u) => have.has(u));
+    },
+    loaded,
+    { timeout: 15000, polling: 200 },
+  );
+  await context.setOffline(true);
+  await page.reload();
+  await waitForResult(page);
+  assert.equal(await page.locator('#sum-reimbursed').textContent(), shown, 'same result offline');
+  // A different bill is computed offline too.
+  await page.locator('fieldset.visit').first().getByLabel('费用总额（元）').fill('40000');
+  await page.waitForFunction(() => document.getElementById('sum-total').textContent === '40,000.00');
+  const c2 = structuredClone(CASE);
+  c2.visits[0].total = '40000';
+  const r = await engineEstimate(page, c2);
+  assert.ok(r.ok, JSON.stringify(r.err));
+  assert.equal(await page.locator('#sum-reimbursed').textContent(), money(r.ok.totals.reimbursed));
+  await context.setOffline(false);
+  p.problems.splice(0, p.problems.length, ...p.problems.filter((x) => !/ERR_INTERNET_DISCONNECTED/.test(x)));
+  p.clean();
+  await p.close();
+});
+
+test('embedded in a portal page, the iframe is sized to the calculator', async () => {
+  const p = await openPage(browser, srv.origin, { viewport: { width: 1024, height: 768 } });
+  const { page } = p;
+  await page.goto(srv.origin + '/embed-example.html');
+  const frameEl = page.locator('#yibao-frame');
+  const frame = page.frameLocator('#yibao-frame');
+  // ?region= preselects the portal's region.
+  await frame.locator('#region option[value="620000"]').waitFor({ state: 'attached' });
+  await page.waitForFunction(() => document.querySelector('#yibao-frame').contentDocument?.getElementById('region')?.value === '620000');
+  await frame.locator('fieldset.visit').first().getByLabel(/就诊日期/).fill('2024-03-18');
+  await frame.locator('fieldset.visit').first().getByLabel('费用总额（元）').fill('30000');
+  await frame.locator('#result-body:not([hidden])').waitFor();
+  await page.waitForFunction(() => {
+    const f = document.querySelector('#yibao-frame');
+    const h = Math.ceil(f.contentDocument.documentElement.getBoundingClientRect().height);
+    return Math.abs(Number(f.getAttribute('height')) - h) <= 2 && h > 900;
+  });
+  // No scrollbar inside the frame.
+  const inner = await frameEl.evaluate((f) => [f.contentDocument.documentElement.scrollHeight, f.clientHeight]);
+  assert.ok(inner[0] <= inner[1] + 2, `frame content ${inner[0]} fits frame ${inner[1]}`);
+  p.clean();
+  await p.close();
+});
