@@ -23,7 +23,7 @@ pub mod vocabulary;
 pub mod year;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use case::Case;
 pub use error::Error;

@@ -1,0 +1,51 @@
+# make serve   build everything and serve the page on http://127.0.0.1:8080
+# make test    install what the tests need and run them all (what .ci/run runs)
+# make bench   native and browser benchmarks
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+
+.PHONY: serve test tools browser pkg www bench test-rust test-wasm test-types test-e2e clean
+
+tools:
+	scripts/install-tools.sh
+
+browser:
+	scripts/install-tools.sh --browser
+
+pkg: tools
+	scripts/build-pkg.sh
+
+# The page serves its own copy of the package.
+www: pkg
+	rm -rf www/pkg && cp -r pkg www/pkg
+
+serve: www
+	serve www -l tcp://127.0.0.1:8080 --no-clipboard
+
+test: browser test-rust www test-wasm test-types test-e2e
+
+test-rust:
+	cargo test --all-targets
+
+# The engine compiled to wasm, through its JS API: in Node, then in headless Chromium.
+test-wasm: tools
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	  cargo test --target wasm32-unknown-unknown --test wasm
+	WASM_BINDGEN_USE_BROWSER=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	  WASM_BINDGEN_TEST_TIMEOUT=120 cargo test --target wasm32-unknown-unknown --test wasm
+
+# The package's TypeScript declarations, used as a consumer would.
+test-types: pkg
+	tsc --noEmit -p tests/types
+
+test-e2e: www
+	node --test tests/e2e/
+
+bench: www
+	cargo bench --bench estimate
+	node bench/page/bench.mjs
+	node bench/wasm/bench.mjs
+
+clean:
+	rm -rf target pkg www/pkg

@@ -1,0 +1,126 @@
+// Types of the 医保报销测算 engine's JavaScript API (contract.md). Amounts are strings with two
+// decimals on the way out; on the way in, strings or numbers (read exactly).
+
+export type Amount = string | number;
+export type Category = 'ordinary' | 'low_income' | 'extreme_poverty' | 'poverty_registered' | 'marginal_low_income';
+export type Kind = 'inpatient' | 'day_surgery' | 'accident_inpatient' | 'general_outpatient' | 'chronic_outpatient' | 'two_diseases_outpatient';
+export type Level = 'village' | 'township' | 'county' | 'municipal' | 'provincial';
+export type Referral = 'none' | 'upward' | 'downward' | 'alliance' | 'unreferred';
+export type Scheme = 'basic' | 'critical_illness' | 'medical_assistance';
+export type Basis = 'document' | 'guidance' | 'illustrative';
+
+export interface YearToDate {
+  basic_inpatient_paid?: Amount;
+  general_outpatient_paid?: Amount;
+  critical_compliant?: Amount;
+  critical_paid?: Amount;
+  assistance_paid?: Amount;
+}
+
+export interface Visit {
+  kind: Kind;
+  level: Level;
+  /** YYYY-MM-DD; the discharge date for inpatient care. */
+  date: string;
+  total: Amount;
+  out_of_catalog?: Amount;
+  class_b_self_pay?: Amount;
+  tcm?: Amount;
+  referral?: Referral;
+  referred_from?: Level;
+  /** For chronic_outpatient and two_diseases_outpatient. */
+  condition?: string;
+}
+
+export interface Case {
+  /** A bundled pack id; or give `region` and the visits' dates pick the pack. */
+  policy?: string;
+  region?: string;
+  person: { category: Category; conditions?: string[]; year_to_date?: YearToDate };
+  visits: Visit[];
+}
+
+export interface Amounts {
+  total: string;
+  out_of_catalog: string;
+  class_b_self_pay: string;
+  in_scope: string;
+  basic: string;
+  critical_illness: string;
+  medical_assistance: string;
+  reimbursed: string;
+  out_of_pocket: string;
+}
+
+export interface Step {
+  scheme: Scheme;
+  rule: string;
+  effect: 'paid' | 'withheld' | 'info';
+  amount: string;
+  /** zh-CN, with the numbers. */
+  text: string;
+  /** JSON Pointers into the merged pack; see Estimate.parameters. */
+  params: string[];
+}
+
+export interface VisitResult extends Amounts {
+  kind: Kind;
+  level: Level;
+  date: string;
+  steps: Step[];
+}
+
+export interface Source { number: string; title: string; issuer?: string; date?: string; url?: string }
+
+export interface Parameter {
+  value: unknown;
+  basis: Basis;
+  source?: Source;
+  clause?: string;
+  note?: string;
+}
+
+export interface PolicySummary {
+  id: string;
+  name: string;
+  region: { code: string; name: string };
+  effective: { from: string; until: string | null };
+}
+
+export interface Estimate {
+  policy: PolicySummary;
+  visits: VisitResult[];
+  totals: Amounts;
+  warnings: { code: string; visit: number; text: string }[];
+  parameters: Record<string, Parameter>;
+}
+
+/** What every function throws: `path` is like "visits[0].total", or a JSON Pointer into a pack. */
+export interface YibaoError {
+  error: { code: string; path: string; message: string };
+}
+
+/** A policy pack (`yibao-policy/1`); see schema/yibao-policy-1.schema.json for every field. */
+export interface PolicyPack {
+  format: 'yibao-policy/1';
+  id: string;
+  name?: string;
+  extends?: string;
+  region?: { code: string; name: string };
+  effective?: { from: string; until?: string | null };
+  sources?: Record<string, Source>;
+  provenance?: Record<string, { source?: string; clause?: string; basis: Basis; note?: string }>;
+  [section: string]: unknown;
+}
+
+export interface Engine {
+  estimate(c: Case, options?: { policy?: PolicyPack }): Estimate;
+  validatePolicy(pack: PolicyPack): PolicySummary;
+  policies(): PolicySummary[];
+  version(): string;
+  /** Which build was loaded. */
+  build: 'default' | 'mvp';
+}
+
+export function load(): Promise<Engine>;
+export function supportsDefaultBuild(): Promise<boolean>;

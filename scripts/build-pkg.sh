@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds pkg/: the npm package of the engine for browsers (wasm-pack --target web), completed from
+# pkg-template/, plus an MVP fallback build for engines without the post-MVP WebAssembly features
+# Rust enables by default. Offline: wasm-bindgen-cli must match the pinned crate (see Makefile)
+# and wasm-opt is binaryen's from npm, because wasm-pack's own download fails here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_OPT=node_modules/.bin/wasm-opt
+OUT=pkg
+# Size over speed for the browser; keep the target_features section for wasm-bindgen (it decides
+# on externref from it) — wasm-opt strips names and custom sections afterwards.
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_STRIP=false
+
+rm -rf "$OUT"
+wasm-pack build --target web --release --out-dir "$OUT" --out-name yibao --no-pack
+"$WASM_OPT" -Oz --all-features --strip-debug --strip-producers --strip-target-features \
+  "$OUT/yibao_bg.wasm" -o "$OUT/yibao_bg.wasm"
+
+# The fallback: our code for the MVP CPU, the precompiled std's bulk-memory, sign-ext and
+# non-trapping conversions lowered by binaryen, and wasm-bindgen told (by removing the
+# target_features section) that reference types are not there.
+RUSTFLAGS="-C target-cpu=mvp" cargo build --lib --release --target wasm32-unknown-unknown --target-dir target/mvp
+mkdir -p target/mvp/lowered
+# (The features rustc's std may use are named: --all-features would include memory64, which the
+# memory.copy lowering refuses.)
+"$WASM_OPT" target/mvp/wasm32-unknown-unknown/release/yibao.wasm \
+  --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-call-indirect-overlong \
+  --llvm-memory-copy-fill-lowering --llvm-nontrapping-fptoint-lowering --signext-lowering \
+  --strip-target-features -o target/mvp/lowered/yibao.wasm
+wasm-bindgen --target web --out-dir "$OUT/mvp" --out-name yibao target/mvp/lowered/yibao.wasm
+# --mvp-features makes wasm-opt refuse (fail the build) if any post-MVP feature is left.
+"$WASM_OPT" -Oz --mvp-features --strip-debug --strip-producers "$OUT/mvp/yibao_bg.wasm" -o "$OUT/mvp/yibao_bg.wasm"
+rm -f "$OUT/mvp/yibao.d.ts" "$OUT/mvp/yibao_bg.wasm.d.ts" "$OUT/mvp/.gitignore" "$OUT/.gitignore"
+
+cp pkg-template/package.json pkg-template/README.md pkg-template/index.js pkg-template/index.d.ts "$OUT/"
+cp node_modules/wasm-feature-detect/dist/esm/index.js "$OUT/feature-detect.js"
+# The package's version is the crate's.
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+sed -i "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" "$OUT/package.json"
+
+printf 'pkg/yibao_bg.wasm      %7d bytes, %6d gzipped (-9)\n' "$(wc -c < "$OUT/yibao_bg.wasm")" "$(gzip -9c "$OUT/yibao_bg.wasm" | wc -c)"
+printf 'pkg/mvp/yibao_bg.wasm  %7d bytes, %6d gzipped (-9)\n' "$(wc -c < "$OUT/mvp/yibao_bg.wasm")" "$(gzip -9c "$OUT/mvp/yibao_bg.wasm" | wc -c)"

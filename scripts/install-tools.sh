@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need, once; later runs only check. Everything comes from
+# crates.io, npm and Debian (the only registries these machines reach).
+#   scripts/install-tools.sh           Rust wasm target, wasm-bindgen-cli, wasm-pack, npm packages
+#   scripts/install-tools.sh --browser also Debian's Chromium and ChromeDriver for browser tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+# wasm-bindgen-cli must be exactly the wasm-bindgen crate's version (pinned in Cargo.toml).
+want=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
+if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $want"; then
+  # Not --locked: its lock file pins a webpki-roots release the registry no longer serves.
+  cargo install wasm-bindgen-cli --version "$want"
+fi
+command -v wasm-pack >/dev/null || cargo install wasm-pack
+
+# npm: binaryen (wasm-opt), typescript, serve, playwright-core, axe-core, wasm-feature-detect.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedriver; } >/dev/null; then
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
+fi

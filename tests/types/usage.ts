@@ -1,0 +1,34 @@
+// A consumer's code against the package's declarations: `tsc --noEmit` must accept this and
+// reject the lines marked @ts-expect-error (so the types are not just `any`).
+import { load, type Case, type Estimate, type YibaoError, type PolicyPack } from 'yibao';
+
+export async function run(): Promise<string> {
+  const yibao = await load();
+  const c: Case = {
+    policy: 'gansu-2018',
+    person: { category: 'low_income', conditions: ['hypertension'], year_to_date: { critical_compliant: '1000' } },
+    visits: [{ kind: 'inpatient', level: 'county', date: '2024-03-18', total: '30000', out_of_catalog: 2000 }],
+  };
+  // @ts-expect-error: not a category
+  const bad: Case = { person: { category: 'rich' }, visits: [] };
+  void bad;
+  try {
+    const e: Estimate = yibao.estimate(c);
+    const first = e.visits[0];
+    const text: string = first.steps.map((s) => `${s.scheme}: ${s.text}`).join('\n');
+    // @ts-expect-error: amounts are strings, not numbers
+    const n: number = e.totals.reimbursed;
+    void n;
+    const sources = Object.values(e.parameters).map((p) => p.source?.number ?? '示例参数');
+    return `${e.totals.reimbursed} ${text} ${sources.join()}`;
+  } catch (err) {
+    const { error } = err as YibaoError;
+    return `${error.path}: ${error.message}`;
+  }
+}
+
+export async function custom(pack: PolicyPack): Promise<string> {
+  const yibao = await load();
+  const summary = yibao.validatePolicy(pack);
+  return `${summary.id} ${summary.effective.from} ${yibao.policies().length} ${yibao.version()} ${yibao.build}`;
+}

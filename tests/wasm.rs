@@ -1,0 +1,136 @@
+//! The engine compiled to WebAssembly, called through its JS API as a page calls it: every
+//! worked example of examples.md and the error cases, in Node and in headless Chromium
+//! (`make test-wasm`).
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Reflect, JSON};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+use yibao::wasm::{estimate, policies, validate_policy, version};
+
+const EXAMPLE_POLICY: &str = include_str!("../../shared/spec/example-policy.json");
+
+fn js(text: &str) -> JsValue {
+    JSON::parse(text).expect("test JSON")
+}
+
+fn options() -> JsValue {
+    js(&format!(r#"{{"policy": {EXAMPLE_POLICY}}}"#))
+}
+
+fn get(v: &JsValue, path: &[&str]) -> JsValue {
+    path.iter().fold(v.clone(), |v, k| {
+        let key = match k.parse::<u32>() {
+            Ok(i) => JsValue::from(i),
+            Err(_) => JsValue::from_str(k),
+        };
+        Reflect::get(&v, &key).unwrap_or(JsValue::UNDEFINED)
+    })
+}
+
+fn s(v: &JsValue, path: &[&str]) -> String {
+    get(v, path).as_string().unwrap_or_else(|| panic!("{path:?} is not a string"))
+}
+
+fn visit_case(category: &str, visits: &str) -> JsValue {
+    js(&format!(r#"{{"person": {{"category": "{category}"}}, "visits": {visits}}}"#))
+}
+
+const MUNICIPAL_50K: &str = r#"[{"kind": "inpatient", "level": "municipal", "date": "2024-05-10", "total": "50000", "out_of_catalog": "3000", "class_b_self_pay": "2000"}]"#;
+
+fn four(out: &JsValue, i: &str) -> [String; 4] {
+    ["basic", "critical_illness", "medical_assistance", "out_of_pocket"].map(|f| s(out, &["visits", i, f]))
+}
+
+#[wasm_bindgen_test]
+fn example_1_and_2() {
+    let out = estimate(visit_case("ordinary", MUNICIPAL_50K), options()).unwrap();
+    assert_eq!(four(&out, "0"), ["28730.00", "6825.50", "0.00", "14444.50"]);
+    let out = estimate(visit_case("low_income", MUNICIPAL_50K), options()).unwrap();
+    assert_eq!(four(&out, "0"), ["28730.00", "10487.90", "4047.47", "6734.63"]);
+    // Amounts are strings, never JS numbers.
+    assert!(get(&out, &["totals", "reimbursed"]).is_string());
+}
+
+#[wasm_bindgen_test]
+fn example_3_threshold_once_a_year() {
+    let visits = |d2: &str| {
+        format!(
+            r#"[{{"kind": "inpatient", "level": "county", "date": "2024-03-01", "total": "12000", "out_of_catalog": "1000"}},
+                {{"kind": "inpatient", "level": "municipal", "date": "{d2}", "total": "30000", "out_of_catalog": "2000"}}]"#
+        )
+    };
+    let out = estimate(visit_case("ordinary", &visits("2024-08-01")), options()).unwrap();
+    assert_eq!(s(&out, &["visits", "0", "basic"]), "7875.00");
+    assert_eq!(s(&out, &["visits", "1", "basic"]), "17680.00");
+    assert_eq!(s(&out, &["visits", "1", "critical_illness"]), "5067.00");
+    let out = estimate(visit_case("ordinary", &visits("2025-01-05")), options()).unwrap();
+    assert_eq!(s(&out, &["visits", "1", "critical_illness"]), "3192.00");
+}
+
+#[wasm_bindgen_test]
+fn examples_4_and_5_day_surgery_and_rounding() {
+    let out = estimate(visit_case("ordinary", r#"[{"kind": "day_surgery", "level": "county", "date": "2024-06-01", "total": "8000", "out_of_catalog": "0"}]"#), options()).unwrap();
+    assert_eq!(s(&out, &["visits", "0", "basic"]), "5812.50");
+    // JS numbers in: 500.7 is read as exactly 500.70.
+    let out = estimate(visit_case("ordinary", r#"[{"kind": "inpatient", "level": "county", "date": "2024-06-01", "total": 500.7, "class_b_self_pay": 0}]"#), options()).unwrap();
+    assert_eq!(s(&out, &["visits", "0", "basic"]), "0.53");
+}
+
+#[wasm_bindgen_test]
+fn example_6_bands_from_zero() {
+    let mut pack: serde_json::Value = serde_json::from_str(EXAMPLE_POLICY).unwrap();
+    pack["basic"]["inpatient"]["annual_cap"] = "100000".into();
+    pack["critical_illness"]["threshold"] = "10000".into();
+    pack["critical_illness"]["bands_from"] = "zero".into();
+    pack["critical_illness"]["bands"] = serde_json::json!([{"up_to": "100000", "rate": "0.50"}, {"rate": "0.60"}]);
+    let options = js(&serde_json::json!({ "policy": pack }).to_string());
+    let out = estimate(visit_case("ordinary", r#"[{"kind": "inpatient", "level": "provincial", "date": "2024-06-01", "total": "300000", "out_of_catalog": "30000"}]"#), options).unwrap();
+    assert_eq!(s(&out, &["visits", "0", "basic"]), "100000.00");
+    assert_eq!(s(&out, &["visits", "0", "critical_illness"]), "87000.00");
+}
+
+#[wasm_bindgen_test]
+fn example_7_and_other_errors_are_thrown_as_the_contract_object() {
+    let cases = [
+        (r#"[{"kind": "inpatient", "level": "county", "date": "2024-02-30", "total": "1000"}]"#, "invalid_date", "visits[0].date"),
+        (r#"[{"kind": "inpatient", "level": "county", "date": "2024-02-01", "total": "-1"}]"#, "invalid_amount", "visits[0].total"),
+        (r#"[{"kind": "inpatient", "level": "county", "date": "2024-02-01", "total": "100", "out_of_catalog": "200"}]"#, "split_exceeds_total", "visits[0].out_of_catalog"),
+        (r#"[{"kind": "flying", "level": "county", "date": "2024-02-01", "total": "100"}]"#, "invalid_value", "visits[0].kind"),
+    ];
+    for (visits, code, path) in cases {
+        let e = estimate(visit_case("ordinary", visits), options()).unwrap_err();
+        assert_eq!(s(&e, &["error", "code"]), code);
+        assert_eq!(s(&e, &["error", "path"]), path);
+        assert!(s(&e, &["error", "message"]).contains(" ("));
+    }
+    if let Some(date) = Some(estimate(visit_case("ordinary", cases[0].0), options()).unwrap_err()) {
+        assert!(s(&date, &["error", "message"]).starts_with("日期无效：2024-02-30"));
+    }
+    // Not JSON-able input (a BigInt) is an error value too, not a trap.
+    let big = js(r#"{"person": {"category": "ordinary"}, "visits": []}"#);
+    Reflect::set(&big, &"x".into(), &js_sys::BigInt::from(5u32).into()).unwrap();
+    let e = estimate(big, JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(s(&e, &["error", "code"]), "invalid_json");
+}
+
+#[wasm_bindgen_test]
+fn bundled_packs_and_validation() {
+    let list = policies().unwrap();
+    let ids: Vec<String> = js_sys::Array::from(&list).iter().map(|p| s(&p, &["id"])).collect();
+    assert_eq!(ids, ["national-baseline", "gansu-2018", "qujing-2022", "guangdong-2025", "jinan-2023", "fengze-2021"]);
+    // A bundled pack by id: Gansu's 大病 for 低保 on 合规自付 7,125 (threshold 2000 → 5,125 × 72%).
+    let out = estimate(
+        js(r#"{"policy": "gansu-2018", "person": {"category": "ordinary"}, "visits": [{"kind": "inpatient", "level": "county", "date": "2024-03-01", "total": "12000", "out_of_catalog": "1000"}]}"#),
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
+    assert_eq!(s(&out, &["policy", "id"]), "gansu-2018");
+    assert_eq!(s(&out, &["parameters", "/critical_illness/threshold", "basis"]), "document");
+    let summary = validate_policy(js(EXAMPLE_POLICY)).unwrap();
+    assert_eq!(s(&summary, &["id"]), "example");
+    let e = validate_policy(js(r#"{"format": "yibao-policy/1", "id": "x", "extends": "nowhere"}"#)).unwrap_err();
+    assert_eq!(s(&e, &["error", "code"]), "invalid_policy");
+    assert_eq!(s(&e, &["error", "path"]), "/extends");
+    assert_eq!(version(), env!("CARGO_PKG_VERSION"));
+}
