@@ -32,6 +32,11 @@ impl Date {
     pub fn year(self) -> u16 {
         self.year
     }
+
+    /// A number that orders dates: YYYYMMDD.
+    pub fn ordinal(self) -> u32 {
+        u32::from(self.year) * 10_000 + u32::from(self.month) * 100 + u32::from(self.day)
+    }
 }
 
 fn days_in_month(year: u16, month: u8) -> u8 {

@@ -92,8 +92,15 @@ pub struct Error {
 }
 
 impl Error {
+    /// A thin generic front over [`Error::build`]: there are many call sites, and a generic body
+    /// at each would be compiled once per site, which the WebAssembly size budget cannot afford.
+    #[inline]
     pub fn new(code: &'static str, path: impl Into<String>, zh: impl fmt::Display, en: impl fmt::Display) -> Error {
-        Error { code, path: path.into(), message: format!("{zh} ({en})") }
+        Error::build(code, path.into(), &zh, &en)
+    }
+
+    fn build(code: &'static str, path: String, zh: &dyn fmt::Display, en: &dyn fmt::Display) -> Error {
+        Error { code, path, message: format!("{zh} ({en})") }
     }
 
     /// The contract's wire form.

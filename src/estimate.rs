@@ -13,7 +13,7 @@ use crate::year::YearState;
 use crate::{basic, critical_illness, medical_assistance};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use crate::table::Table;
 
 /// An estimate borrows the policy it was made under: parameter values and sources are shown
 /// as they stand in the pack, without copying them for every estimate.
@@ -24,7 +24,7 @@ pub struct Estimate<'p> {
     pub totals: Amounts,
     pub warnings: Vec<Warning>,
     /// Every parameter a step used: its value and where it comes from.
-    pub parameters: BTreeMap<String, Parameter<'p>>,
+    pub parameters: Table<String, Parameter<'p>>,
 }
 
 /// id, name, region and effective period of a pack.
@@ -98,27 +98,30 @@ pub struct Parameter<'p> {
 pub fn estimate<'p>(case: &Case, policy: &'p Policy) -> Result<Estimate<'p>, Error> {
     check_against_policy(case, policy)?;
 
-    // Date order within a year; input order breaks ties (the sort is stable).
-    let mut order: Vec<usize> = (0..case.visits.len()).collect();
-    order.sort_by_key(|&i| case.visits[i].date);
-    let first_year = order.first().map(|&i| case.visits[i].date.year());
+    // Date order; input order breaks ties. One key per visit (date, then index) sorts both.
+    let n = case.visits.len();
+    let mut order: Vec<u64> = case.visits.iter().enumerate().map(|(i, v)| (u64::from(v.date.ordinal()) << 32) | i as u64).collect();
+    order.sort_unstable();
+    let first_year = order.first().map(|&k| case.visits[(k & 0xffff_ffff) as usize].date.year());
 
-    let mut years: BTreeMap<u16, YearState> = BTreeMap::new();
-    let mut results: Vec<Option<VisitResult>> = vec![None; case.visits.len()];
-    let mut warnings = Vec::new();
-    for i in order {
+    let mut years: Table<u16, YearState> = Table::new();
+    let mut results: Vec<Option<VisitResult>> = vec![None; n];
+    // Warnings are kept per visit so they come out in input order without a second sort.
+    let mut warnings: Vec<Vec<Warning>> = vec![Vec::new(); n];
+    for key in order {
+        let i = (key & 0xffff_ffff) as usize;
         let visit = &case.visits[i];
         let year = visit.date.year();
-        let state = years.entry(year).or_insert_with(|| {
+        let state = years.get_or_insert_with(year, || {
             if Some(year) == first_year {
                 YearState::seeded(&case.person.year_to_date)
             } else {
                 YearState::default()
             }
         });
-        results[i] = Some(settle(policy, &case.person, visit, i, state, &mut warnings)?);
+        results[i] = Some(settle(policy, &case.person, visit, i, state, &mut warnings[i])?);
     }
-    warnings.sort_by_key(|w| w.visit);
+    let warnings: Vec<Warning> = warnings.into_iter().flatten().collect();
 
     let visits: Vec<VisitResult> = results.into_iter().flatten().collect();
     let mut totals = Amounts::default();
@@ -241,9 +244,9 @@ fn check_against_policy(case: &Case, policy: &Policy) -> Result<(), Error> {
 }
 
 /// Every parameter the steps used, with its value, basis and source.
-fn parameters<'p>(policy: &'p Policy, visits: &[VisitResult]) -> BTreeMap<String, Parameter<'p>> {
+fn parameters<'p>(policy: &'p Policy, visits: &[VisitResult]) -> Table<String, Parameter<'p>> {
     static NULL: Value = Value::Null;
-    let mut out = BTreeMap::new();
+    let mut out = Table::new();
     for pointer in visits.iter().flat_map(|v| &v.steps).flat_map(|s| &s.params) {
         if out.contains_key(pointer) {
             continue;

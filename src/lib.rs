@@ -18,6 +18,7 @@ pub mod payment;
 pub mod policy;
 pub mod reader;
 pub mod split;
+pub mod table;
 pub mod text;
 pub mod vocabulary;
 pub mod year;

@@ -193,17 +193,14 @@ pub fn parse_decimal(value: &serde_json::Value) -> Option<Decimal> {
     match value {
         serde_json::Value::String(s) => parse_decimal_str(s),
         serde_json::Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Some(Decimal::from(i))
-            } else if let Some(u) = n.as_u64() {
-                Some(Decimal::from(u))
+            // In the WebAssembly build serde_json keeps a number's own text (arbitrary_precision),
+            // so no float is involved; natively, an f64 prints as its shortest round-trip decimal.
+            // Either way the text is the shortest decimal that prints the same.
+            let text = n.to_string();
+            if text.contains(['e', 'E']) {
+                Decimal::from_scientific(&text).ok()
             } else {
-                // Rust prints an f64 as its shortest round-trip decimal, without exponent.
-                let f = n.as_f64()?;
-                if !f.is_finite() {
-                    return None;
-                }
-                parse_decimal_str(&f.to_string())
+                parse_decimal_str(&text)
             }
         }
         _ => None,

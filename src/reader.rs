@@ -181,7 +181,7 @@ pub fn as_str<'a>(v: &'a Value, path: &Path, style: PathStyle, label: Label) -> 
 fn has_minus(v: &Value) -> bool {
     match v {
         Value::String(s) => s.starts_with('-'),
-        Value::Number(n) => n.as_f64().is_some_and(f64::is_sign_negative),
+        Value::Number(n) => n.to_string().starts_with('-'),
         _ => false,
     }
 }

@@ -64,7 +64,7 @@ pub fn render(e: &Estimate) -> String {
     }
     let illustrative: Vec<&String> = e.parameters.iter().filter(|(_, p)| p.basis == crate::policy::Basis::Illustrative).map(|(k, _)| k).collect();
     let _ = writeln!(out, "\n参数来源：");
-    for (pointer, param) in &e.parameters {
+    for (pointer, param) in e.parameters.iter() {
         let src = match (&param.source, &param.clause) {
             (Some(s), Some(c)) => format!("{} {}", s.number, c),
             (Some(s), None) => s.number.clone(),

@@ -379,7 +379,7 @@ fn jinan_chronic_outpatient_accepted_for_each_of_the_8_condition_groups() {
     assert_eq!(jinan.merged.pointer("/basic/chronic_outpatient/conditions"), Some(&json!(JINAN_CONDITIONS)));
     let entry = jinan.provenance.lookup("/basic/chronic_outpatient/conditions").expect("conditions are sourced");
     assert_eq!(entry.basis, Basis::Document);
-    let source = &jinan.sources[entry.source.as_deref().expect("a source")];
+    let source = jinan.sources.get(entry.source.as_deref().expect("a source")).expect("a listed source");
     assert_eq!(source.number, "金医保发〔2023〕19号");
 }
 
@@ -534,7 +534,7 @@ fn every_regional_pack_cites_its_document() {
             .values()
             .filter(|e| e["basis"] == "document")
             .filter_map(|e| e["source"].as_str())
-            .map(|s| p.sources[s].number.as_str())
+            .map(|s| p.sources.get(s).expect("a listed source").number.as_str())
             .filter(|number| number.contains('号') || number.contains("通知"))
             .collect();
         assert!(!cited.is_empty(), "{}: no document-basis entry citing a numbered document or notice", p.id);

@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::money::{Money, Rate};
 use crate::vocabulary::{Category, Kind, Level};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use crate::table::Table;
 
 /// The format string every pack carries.
 pub const FORMAT: &str = "yibao-policy/1";
@@ -25,7 +25,7 @@ pub struct Policy {
     pub name: String,
     pub region: Region,
     pub effective: Effective,
-    pub sources: BTreeMap<String, Source>,
+    pub sources: Table<String, Source>,
     pub basic: Basic,
     pub critical_illness: CriticalIllness,
     pub medical_assistance: Option<MedicalAssistance>,
@@ -90,12 +90,12 @@ pub struct LevelBenefit {
 
 #[derive(Clone, Debug)]
 pub struct Inpatient {
-    pub levels: BTreeMap<Level, LevelBenefit>,
+    pub levels: Table<Level, LevelBenefit>,
     pub annual_cap: Option<Money>,
     /// 日间手术 deductible factor (曲政办发〔2022〕65号: 0.5, 起付标准减半); 1 when absent.
     pub day_surgery_deductible_factor: Rate,
     pub referral: ReferralRules,
-    pub unreferred_rate: BTreeMap<Level, Rate>,
+    pub unreferred_rate: Table<Level, Rate>,
     pub tcm_full_levels: Vec<Level>,
 }
 
@@ -111,7 +111,7 @@ pub struct ReferralRules {
 
 #[derive(Clone, Debug)]
 pub struct GeneralOutpatient {
-    pub levels: BTreeMap<Level, Rate>,
+    pub levels: Table<Level, Rate>,
     pub annual_deductible: Money,
     pub per_visit_cap: Option<Money>,
     pub annual_cap: Option<Money>,
@@ -123,7 +123,7 @@ pub struct ChronicOutpatient {
     pub annual_deductible: Money,
     pub rate: Rate,
     pub annual_cap: Option<Money>,
-    pub condition_caps: BTreeMap<String, Money>,
+    pub condition_caps: Table<String, Money>,
 }
 
 #[derive(Clone, Debug)]
@@ -131,7 +131,7 @@ pub struct TwoDiseases {
     pub annual_deductible: Money,
     pub rate: Rate,
     /// Absent (or null) = no cap (丰泽 2021: 取消病种年度基金支付限额).
-    pub annual_caps: BTreeMap<String, Money>,
+    pub annual_caps: Table<String, Money>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -187,7 +187,7 @@ pub struct Assistance {
 #[derive(Clone, Debug)]
 pub struct MedicalAssistance {
     pub covers: Vec<Kind>,
-    pub categories: BTreeMap<Category, Assistance>,
+    pub categories: Table<Category, Assistance>,
 }
 
 #[derive(Clone, Copy, Debug)]

@@ -96,8 +96,8 @@ fn effective(root: &Obj) -> Result<Effective, Error> {
     Ok(Effective { from, until })
 }
 
-fn sources(root: &Obj) -> Result<BTreeMap<String, Source>, Error> {
-    let mut out = BTreeMap::new();
+fn sources(root: &Obj) -> Result<Table<String, Source>, Error> {
+    let mut out = Table::new();
     for (key, path, value) in root.entries("sources", ("政策文件", "sources"))? {
         let s = Obj::new(value, path, PathStyle::Pointer, &["number", "title", "issuer", "date", "url"])?;
         let opt = |k| s.opt_str(k, ("文字", "text")).map(|v| v.map(str::to_owned));
@@ -134,8 +134,8 @@ fn vocab_list<V: Vocabulary + PartialEq>(obj: &Obj, key: &str) -> Result<Vec<V>,
     Ok(out)
 }
 
-fn level_map<T>(obj: &Obj, key: &str, label: Label, mut read: impl FnMut(Obj) -> Result<T, Error>, allowed: &[&str]) -> Result<BTreeMap<Level, T>, Error> {
-    let mut out = BTreeMap::new();
+fn level_map<T>(obj: &Obj, key: &str, label: Label, mut read: impl FnMut(Obj) -> Result<T, Error>, allowed: &[&str]) -> Result<Table<Level, T>, Error> {
+    let mut out = Table::new();
     for (id, path, value) in obj.entries(key, label)? {
         let level = reader::vocab::<Level>(&Value::String(id.to_owned()), &path, PathStyle::Pointer)?;
         out.insert(level, read(Obj::new(value, path, PathStyle::Pointer, allowed)?)?);
@@ -165,7 +165,7 @@ fn basic(b: &Obj) -> Result<Basic, Error> {
             alliance_waived: choice(&r, "alliance", "waived")?,
         },
     };
-    let mut unreferred_rate = BTreeMap::new();
+    let mut unreferred_rate = Table::new();
     for (id, path, value) in ip.entries("unreferred_rate", ("未按规定转诊报销比例", "unreferred rate"))? {
         let level = reader::vocab::<Level>(&Value::String(id.to_owned()), &path, PathStyle::Pointer)?;
         unreferred_rate.insert(level, reader::rate(value, &path, PathStyle::Pointer, RATE)?);
@@ -205,7 +205,7 @@ fn basic(b: &Obj) -> Result<Basic, Error> {
                 }
                 conditions.push(id.to_owned());
             }
-            let mut condition_caps = BTreeMap::new();
+            let mut condition_caps = Table::new();
             for (id, path, v) in c.entries("condition_caps", ("病种限额", "condition caps"))? {
                 if !conditions.iter().any(|k| k == id) {
                     return Err(Error::new(
@@ -230,7 +230,7 @@ fn basic(b: &Obj) -> Result<Basic, Error> {
     let two_diseases = b
         .opt_obj("two_diseases", &["annual_deductible", "rate", "annual_caps"])?
         .map(|t| {
-            let mut annual_caps = BTreeMap::new();
+            let mut annual_caps = Table::new();
             for (id, path, v) in t.entries("annual_caps", ("病种年度限额", "annual caps"))? {
                 if !TWO_DISEASES.contains(&id) {
                     return Err(Error::new(
@@ -337,7 +337,7 @@ fn critical_illness(root: &Obj) -> Result<CriticalIllness, Error> {
 }
 
 fn medical_assistance(m: &Obj) -> Result<MedicalAssistance, Error> {
-    let mut categories = BTreeMap::new();
+    let mut categories = Table::new();
     for (id, path, value) in m.entries("categories", ("救助对象", "categories"))? {
         let category = reader::vocab::<Category>(&Value::String(id.to_owned()), &path, PathStyle::Pointer)?;
         let a = Obj::new(value, path, PathStyle::Pointer, &["annual_deductible", "rate", "annual_cap"])?;
@@ -353,7 +353,7 @@ fn medical_assistance(m: &Obj) -> Result<MedicalAssistance, Error> {
     Ok(MedicalAssistance { covers: vocab_list(m, "covers")?, categories })
 }
 
-fn provenance(root: &Obj, merged: &Value, sources: &BTreeMap<String, Source>) -> Result<Provenance, Error> {
+fn provenance(root: &Obj, merged: &Value, sources: &Table<String, Source>) -> Result<Provenance, Error> {
     let mut entries = Vec::new();
     for (pointer, path, value) in root.entries("provenance", ("参数来源", "provenance"))? {
         if !(pointer.is_empty() || pointer.starts_with('/')) || merged.pointer(pointer).is_none() {

@@ -2,7 +2,7 @@
 // offers what the page relies on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, engineCall } from './helpers.mjs';
+import { startServer, launch, openPage, engineCall, waitForResult, b64url } from './helpers.mjs';
 
 let srv;
 let browser;
@@ -36,6 +36,34 @@ test('the engine is the real build and lists the bundled packs', async () => {
   await page.waitForSelector('#region option[value="620000"]', { state: 'attached' });
   const offered = await page.$$eval('#region option', (os) => os.map((o) => o.value).filter(Boolean));
   assert.deepEqual(new Set(offered), new Set(policies.map((x) => x.region.code)));
+  p.clean();
+  await p.close();
+});
+
+// Worked by hand from rules.md and the bundled 甘肃 pack (county 起付线 500 and 75% are the
+// baseline's illustrative values; 困难群体 大病 threshold 2,000 at 72% up to 1万 from 甘政办发〔2018〕72号;
+// 低保 assistance 70%):
+//   E = 30,000 − 2,000 − 1,000 = 27,000; basic = (27,000 − 500) × 75% = 19,875.00
+//   P = 27,000 − 19,875 = 7,125; 大病 = (7,125 − 2,000) × 72% = 3,690.00
+//   B = 27,000 − 19,875 − 3,690 = 3,435; 救助 = 3,435 × 70% = 2,404.50
+//   reimbursed 25,969.50; out of pocket 30,000 − 25,969.50 = 4,030.50
+test('the page shows the hand-checked 甘肃 低保 admission to the fen', async () => {
+  const p = await openPage(browser, srv.origin);
+  const { page } = p;
+  const c = {
+    region: '620000',
+    person: { category: 'low_income', conditions: [] },
+    visits: [{ kind: 'inpatient', level: 'county', date: '2024-03-18', total: '30000', out_of_catalog: '2000', class_b_self_pay: '1000' }],
+  };
+  await page.goto(`${srv.origin}/#case=${b64url(c)}`);
+  await waitForResult(page);
+  assert.equal(await page.locator('#sum-reimbursed').textContent(), '25,969.50');
+  assert.equal(await page.locator('#sum-oop').textContent(), '4,030.50');
+  assert.equal(await page.locator('#sum-share').textContent(), '86.6');
+  const row = await page.$$eval('#breakdown tbody td', (tds) => tds.map((td) => td.textContent));
+  assert.deepEqual(row, ['30,000.00', '27,000.00', '19,875.00', '3,690.00', '2,404.50', '4,030.50']);
+  assert.match(await page.locator('#policy-line').textContent(), /甘肃省城乡居民医保（2018年版）/);
+  assert.match(await page.locator('#sources').textContent(), /甘政办发〔2018〕72号/);
   p.clean();
   await p.close();
 });

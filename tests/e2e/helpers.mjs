@@ -27,22 +27,17 @@ export const CHROMIUM_ARGS = [
 
 /**
  * Puts the engine where the page loads it, as `make serve` does: pkg/ → www/pkg/.
- * The tests run against the real engine only; without pkg/ they fail and say how to build it.
+ * YIBAO_PKG may name another build of it (e.g. a snapshot while pkg/ is being rebuilt).
+ * Without a built engine the tests fail and say how to build it; engine.test.mjs also fails on
+ * anything that is not the real engine.
  */
 export function preparePkg() {
-  const pkg = join(ROOT, 'pkg');
-  if (existsSync(join(pkg, 'index.js'))) {
-    rmSync(join(WWW, 'pkg'), { recursive: true, force: true });
-    cpSync(pkg, join(WWW, 'pkg'), { recursive: true });
-    return;
+  const pkg = process.env.YIBAO_PKG || join(ROOT, 'pkg');
+  if (!existsSync(join(pkg, 'index.js'))) {
+    throw new Error(`${pkg}/index.js 不存在：请先运行 \`make pkg\` 构建计算引擎 (the engine is missing: run \`make pkg\` first)`);
   }
-  if (process.env.YIBAO_E2E_STUB) {
-    // Development only, before the engine existed; engine.test.mjs still fails against it.
-    rmSync(join(WWW, 'pkg'), { recursive: true, force: true });
-    cpSync(process.env.YIBAO_E2E_STUB, join(WWW, 'pkg'), { recursive: true });
-    return;
-  }
-  throw new Error('pkg/ 不存在：请先运行 `make pkg` 构建计算引擎 (pkg/index.js is missing: run `make pkg` first)');
+  rmSync(join(WWW, 'pkg'), { recursive: true, force: true });
+  cpSync(pkg, join(WWW, 'pkg'), { recursive: true });
 }
 
 function freePort() {

@@ -105,6 +105,27 @@ test('the empty form at 375 × 667 fits and shows the first fields', async () =>
   await p.close();
 });
 
+test('on a phone, the two key amounts stay in view while the form is being filled', async () => {
+  const p = await openPage(browser, srv.origin, { viewport: { width: 375, height: 667 } });
+  const { page } = p;
+  await page.goto(srv.origin + '/');
+  await page.getByLabel('参保地区').selectOption('620000');
+  const total = page.locator('fieldset.visit').first().getByLabel('费用总额（元）');
+  await total.fill('30000');
+  await page.waitForSelector('#peek.on', { state: 'visible' });
+  assert.equal(await page.locator('#peek-r').textContent(), await page.locator('#sum-reimbursed').textContent());
+  // The bar never hides the field being typed in.
+  const bar = await page.locator('#peek').boundingBox();
+  const field = await total.boundingBox();
+  assert.ok(field.y + field.height <= bar.y, 'the focused field is above the bar');
+  await page.screenshot({ path: join(dir, 'phone-375x667-typing.png') });
+  // Once the result itself is in view, the bar goes away.
+  await page.locator('#result-heading').scrollIntoViewIfNeeded();
+  await page.waitForSelector('#peek.on', { state: 'detached' });
+  p.clean();
+  await p.close();
+});
+
 test('200% text zoom at 640 px still fits (same as 320 px at 100%)', async () => {
   const p = await openPage(browser, srv.origin, { viewport: { width: 640, height: 800 }, deviceScaleFactor: 1 });
   const { page } = p;
