@@ -193,15 +193,10 @@ pub fn parse_decimal(value: &serde_json::Value) -> Option<Decimal> {
     match value {
         serde_json::Value::String(s) => parse_decimal_str(s),
         serde_json::Value::Number(n) => {
-            // In the WebAssembly build serde_json keeps a number's own text (arbitrary_precision),
-            // so no float is involved; natively, an f64 prints as its shortest round-trip decimal.
-            // Either way the text is the shortest decimal that prints the same.
-            let text = n.to_string();
-            if text.contains(['e', 'E']) {
-                Decimal::from_scientific(&text).ok()
-            } else {
-                parse_decimal_str(&text)
-            }
+            // An integer prints as itself and an f64 as its shortest round-trip decimal: the
+            // shortest decimal that prints the same. (Exponent forms, which serde_json prints only
+            // for magnitudes no amount or rate has, are refused like any other non-decimal text.)
+            parse_decimal_str(&n.to_string())
         }
         _ => None,
     }
