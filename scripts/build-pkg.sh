@@ -12,9 +12,15 @@ OUT=pkg
 # on externref from it) — wasm-opt strips names and custom sections afterwards.
 export CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_STRIP=false
 
+# The features rustc's default wasm32 target uses, named one by one: --all-features would also
+# allow proposals no browser ships (binaryen 132 then writes compact imports, which Chromium
+# refuses to compile), and memory64, which the memory.copy lowering below refuses.
+FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-call-indirect-overlong)
+
 rm -rf "$OUT"
 wasm-pack build --target web --release --out-dir "$OUT" --out-name yibao --no-pack
-"$WASM_OPT" -Oz --all-features --strip-debug --strip-producers --strip-target-features \
+"$WASM_OPT" -Oz "${FEATURES[@]}" --strip-debug --strip-producers --strip-target-features \
   "$OUT/yibao_bg.wasm" -o "$OUT/yibao_bg.wasm"
 
 # The fallback: our code for the MVP CPU, the precompiled std's bulk-memory, sign-ext and
@@ -22,11 +28,7 @@ wasm-pack build --target web --release --out-dir "$OUT" --out-name yibao --no-pa
 # target_features section) that reference types are not there.
 RUSTFLAGS="-C target-cpu=mvp" cargo build --lib --release --target wasm32-unknown-unknown --target-dir target/mvp
 mkdir -p target/mvp/lowered
-# (The features rustc's std may use are named: --all-features would include memory64, which the
-# memory.copy lowering refuses.)
-"$WASM_OPT" target/mvp/wasm32-unknown-unknown/release/yibao.wasm \
-  --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-call-indirect-overlong \
+"$WASM_OPT" target/mvp/wasm32-unknown-unknown/release/yibao.wasm "${FEATURES[@]}" \
   --llvm-memory-copy-fill-lowering --llvm-nontrapping-fptoint-lowering --signext-lowering \
   --strip-target-features -o target/mvp/lowered/yibao.wasm
 wasm-bindgen --target web --out-dir "$OUT/mvp" --out-name yibao target/mvp/lowered/yibao.wasm

@@ -151,14 +151,16 @@ impl fmt::Display for Grouped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.0;
         let scale = d.scale();
-        let mantissa = d.mantissa().unsigned_abs();
-        let pow = 10u128.pow(scale);
+        // u64 arithmetic: every amount here fits, and 128-bit division is a slow software
+        // routine in WebAssembly (it was most of an estimate's time in the browser).
+        let mantissa = u64::try_from(d.mantissa().unsigned_abs()).map_err(|_| fmt::Error)?;
+        let pow = 10u64.checked_pow(scale).ok_or(fmt::Error)?;
         let (int, frac) = (mantissa / pow, mantissa % pow);
         if d.is_sign_negative() && mantissa != 0 {
             f.write_str("-")?;
         }
-        // Integer digits, least significant first, into a stack buffer (u128 has ≤ 39 digits).
-        let mut buf = [0u8; 52];
+        // Integer digits, least significant first, into a stack buffer (u64 has ≤ 20 digits).
+        let mut buf = [0u8; 28];
         let mut n = 0;
         let mut rest = int;
         loop {
