@@ -255,7 +255,7 @@ fn parameters<'p>(policy: &'p Policy, visits: &[VisitResult]) -> Table<String, P
         out.insert(
             pointer.clone(),
             Parameter {
-                value: policy.merged.pointer(pointer).unwrap_or(&NULL),
+                value: policy.value_at(pointer).unwrap_or(&NULL),
                 basis: entry.map_or(Basis::Illustrative, |e| e.basis),
                 source: entry.and_then(|e| e.source.as_ref()).and_then(|s| policy.sources.get(s)),
                 clause: entry.and_then(|e| e.clause.as_deref()),

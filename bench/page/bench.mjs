@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// First-load cost of the page: bytes (gzipped, summed over every response of a cold load) and the
+// time from navigation to the first result on screen (performance mark "yibao:first-result"),
+// median of N cold runs against the same static server that `make serve` uses.
+//
+//   node bench/page/bench.mjs [runs=7]        (needs pkg/ from `make pkg`)
+import { gzipSync } from 'node:zlib';
+import { startServer, launch, b64url } from '../../tests/e2e/helpers.mjs';
+
+const RUNS = Number(process.argv[2] || process.env.RUNS || 7);
+const CASE = {
+  region: '620000',
+  person: { category: 'low_income', conditions: [] },
+  visits: [{ kind: 'inpatient', level: 'county', date: '2024-03-18', total: '30000', out_of_catalog: '2000', class_b_self_pay: '1000' }],
+};
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const kib = (n) => (n / 1024).toFixed(1);
+
+const srv = await startServer();
+const browser = await launch();
+const runs = [];
+let files = [];
+try {
+  for (let i = 0; i < RUNS; i++) {
+    const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 375, height: 667 } });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    const wire = new Map();
+    cdp.on('Network.loadingFinished', (e) => wire.set(e.requestId, e.encodedDataLength));
+    const bodies = [];
+    page.on('response', async (res) => {
+      try {
+        const body = await res.body();
+        bodies.push({ path: res.url().replace(srv.origin, ''), raw: body.length, gz: gzipSync(body, { level: 9 }).length });
+      } catch {
+        /* no body */
+      }
+    });
+    await page.goto(`${srv.origin}/#case=${b64url(CASE)}`);
+    await page.waitForSelector('#result-body:not([hidden])', { timeout: 30000 });
+    await page.waitForLoadState('networkidle');
+    const t = await page.evaluate(() => {
+      const mark = performance.getEntriesByName('yibao:first-result')[0];
+      const nav = performance.getEntriesByType('navigation')[0];
+      return { ttfr: mark ? mark.startTime : NaN, dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd };
+    });
+    runs.push({
+      ...t,
+      gz: bodies.reduce((n, b) => n + b.gz, 0),
+      raw: bodies.reduce((n, b) => n + b.raw, 0),
+      wire: [...wire.values()].reduce((n, b) => n + b, 0),
+      requests: bodies.length,
+    });
+    if (i === 0) files = bodies;
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await srv.stop();
+}
+
+console.log(`\nFirst load, ${RUNS} cold runs (no cache, no service worker), 375×667, Chromium ${browser.version?.() ?? ''}\n`);
+console.log('| run | requests | raw KiB | gzip -9 KiB | on the wire KiB | DOMContentLoaded ms | first result ms |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|');
+runs.forEach((r, i) => console.log(`| ${i + 1} | ${r.requests} | ${kib(r.raw)} | ${kib(r.gz)} | ${kib(r.wire)} | ${r.dcl.toFixed(0)} | ${r.ttfr.toFixed(0)} |`));
+console.log(
+  `| **median** | ${median(runs.map((r) => r.requests))} | ${kib(median(runs.map((r) => r.raw)))} | **${kib(median(runs.map((r) => r.gz)))}** | ${kib(median(runs.map((r) => r.wire)))} | ${median(runs.map((r) => r.dcl)).toFixed(0)} | **${median(runs.map((r) => r.ttfr)).toFixed(0)}** |`,
+);
+console.log('\nPer file (first run):\n');
+console.log('| file | raw KiB | gzip -9 KiB |');
+console.log('|---|---:|---:|');
+for (const f of files.sort((a, b) => b.gz - a.gz)) console.log(`| ${f.path.replace(/#.*/, '')} | ${kib(f.raw)} | ${kib(f.gz)} |`);
+const gz = median(runs.map((r) => r.gz));
+const wasm = files.filter((f) => f.path.endsWith('.wasm')).reduce((n, f) => n + f.gz, 0);
+console.log(`\nBudget: first load ${kib(gz)} / 150 KiB gzipped ${gz <= 150 * 1024 ? 'OK' : 'OVER'}; wasm ${kib(wasm)} / 64 KiB ${wasm <= 64 * 1024 ? 'OK' : 'OVER'}`);
