@@ -83,6 +83,17 @@ impl Money {
     }
 }
 
+/// A rate shown as a percentage (see [`Rate::percent`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Percent(Rate);
+
+impl fmt::Display for Percent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A rate is in [0, 1], so × 100 cannot overflow.
+        write!(f, "{}%", (self.0 .0 * Decimal::ONE_HUNDRED).normalize())
+    }
+}
+
 /// An unrounded intermediate amount (a rate times an amount, a banded sum).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Exact(pub Decimal);
@@ -116,10 +127,9 @@ impl Rate {
         Rate(Decimal::ONE - self.0)
     }
 
-    /// As a percentage for people: 0.6 → "60%", 0.725 → "72.5%".
-    pub fn percent(self) -> String {
-        let p = (self.0 * Decimal::ONE_HUNDRED).normalize();
-        format!("{p}%")
+    /// As a percentage for people: 0.6 → "60%", 0.725 → "72.5%", written straight into the text.
+    pub fn percent(self) -> Percent {
+        Percent(self)
     }
 }
 
@@ -273,10 +283,10 @@ mod tests {
 
     #[test]
     fn percent_is_readable() {
-        assert_eq!(Rate(Decimal::new(60, 2)).percent(), "60%");
-        assert_eq!(Rate(Decimal::new(725, 3)).percent(), "72.5%");
-        assert_eq!(Rate(Decimal::ONE).percent(), "100%");
-        assert_eq!(Rate(Decimal::ZERO).percent(), "0%");
+        assert_eq!(Rate(Decimal::new(60, 2)).percent().to_string(), "60%");
+        assert_eq!(Rate(Decimal::new(725, 3)).percent().to_string(), "72.5%");
+        assert_eq!(Rate(Decimal::ONE).percent().to_string(), "100%");
+        assert_eq!(Rate(Decimal::ZERO).percent().to_string(), "0%");
     }
 }
 

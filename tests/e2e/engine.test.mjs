@@ -2,18 +2,12 @@
 // offers what the page relies on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, engineCall, waitForResult, b64url } from './helpers.mjs';
+import { openPage, engineCall, waitForResult, b64url, openSite, closeSite } from './helpers.mjs';
 
 let srv;
 let browser;
-before(async () => {
-  srv = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+before(async () => ({ srv, browser } = await openSite()));
+after(() => closeSite({ srv, browser }));
 
 test('the engine is the real build and lists the bundled packs', async () => {
   const p = await openPage(browser, srv.origin);

@@ -2,18 +2,12 @@
 // or a stack trace, and no result is shown for it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, engineEstimate } from './helpers.mjs';
+import { openPage, engineEstimate, openSite, closeSite } from './helpers.mjs';
 
 let srv;
 let browser;
-before(async () => {
-  srv = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+before(async () => ({ srv, browser } = await openSite()));
+after(() => closeSite({ srv, browser }));
 
 const zh = (m) => m.split(' (')[0];
 const CJK = /[\u4e00-\u9fff]/;

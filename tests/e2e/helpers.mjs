@@ -90,6 +90,18 @@ export async function startServer() {
   };
 }
 
+/** The site and a browser for one test file: `before(async () => ({ srv, browser } = await openSite()))`. */
+export async function openSite() {
+  const srv = await startServer();
+  return { srv, browser: await launch() };
+}
+
+/** Stops what `openSite` started, whatever of it did start. */
+export async function closeSite({ srv, browser } = {}) {
+  await browser?.close();
+  await srv?.stop();
+}
+
 export function launch() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }

@@ -1,18 +1,12 @@
 // Everything by keyboard: Tab to move, arrows for lists, Space for boxes, Enter to submit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, waitForResult, engineEstimate, money } from './helpers.mjs';
+import { openPage, waitForResult, engineEstimate, money, openSite, closeSite } from './helpers.mjs';
 
 let srv;
 let browser;
-before(async () => {
-  srv = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+before(async () => ({ srv, browser } = await openSite()));
+after(() => closeSite({ srv, browser }));
 
 const active = (page) => page.evaluate(() => ({ id: document.activeElement.id, path: document.activeElement.dataset?.path ?? null, tag: document.activeElement.tagName, text: document.activeElement.textContent.trim().slice(0, 40) }));
 

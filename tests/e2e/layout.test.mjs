@@ -4,20 +4,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launch, openPage, waitForResult, b64url, shotsDir } from './helpers.mjs';
+import { openSite, closeSite, openPage, waitForResult, b64url, shotsDir } from './helpers.mjs';
 
 let srv;
 let browser;
 let dir;
 before(async () => {
-  srv = await startServer();
-  browser = await launch();
+  ({ srv, browser } = await openSite());
   dir = shotsDir();
 });
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+after(() => closeSite({ srv, browser }));
 
 const ONE = {
   region: '620000',

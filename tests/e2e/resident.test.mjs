@@ -2,18 +2,12 @@
 // comparison.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, waitForResult, engineEstimate, money, fromB64url, assertShows } from './helpers.mjs';
+import { openPage, waitForResult, engineEstimate, money, fromB64url, assertShows, openSite, closeSite } from './helpers.mjs';
 
 let srv;
 let browser;
-before(async () => {
-  srv = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+before(async () => ({ srv, browser } = await openSite()));
+after(() => closeSite({ srv, browser }));
 
 const LEVELS = { township: '乡镇卫生院/社区', county: '县级医院', municipal: '市级医院', provincial: '省级医院' };
 

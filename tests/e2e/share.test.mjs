@@ -2,18 +2,12 @@
 // form rewrites the link.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, waitForResult, engineEstimate, assertShows, b64url, fromB64url, money } from './helpers.mjs';
+import { openPage, waitForResult, engineEstimate, assertShows, b64url, fromB64url, money, openSite, closeSite } from './helpers.mjs';
 
 let srv;
 let browser;
-before(async () => {
-  srv = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+before(async () => ({ srv, browser } = await openSite()));
+after(() => closeSite({ srv, browser }));
 
 const CASE = {
   region: '620000',

@@ -2,18 +2,12 @@
 // adding and removing rows.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, waitForResult, engineEstimate, money, assertShows, fromB64url } from './helpers.mjs';
+import { openPage, waitForResult, engineEstimate, money, assertShows, fromB64url, openSite, closeSite } from './helpers.mjs';
 
 let srv;
 let browser;
-before(async () => {
-  srv = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+before(async () => ({ srv, browser } = await openSite()));
+after(() => closeSite({ srv, browser }));
 
 async function fillVisit(page, i, v) {
   const row = page.locator('fieldset.visit').nth(i);
