@@ -61,3 +61,38 @@ test('the page shows the hand-checked 甘肃 低保 admission to the fen', async
   p.clean();
   await p.close();
 });
+
+// Old engines get pkg/mvp/ (no reference types, multi-value, bulk memory, sign extension or
+// non-trapping conversions). Chromium has all of those, so the loader would never pick it here:
+// load it directly and check it gives exactly the default build's estimate and errors.
+test('the MVP fallback build gives the same estimates and errors as the default build', async () => {
+  const p = await openPage(browser, srv.origin);
+  const { page } = p;
+  await page.goto(srv.origin + '/');
+  const out = await page.evaluate(async () => {
+    const c = {
+      policy: 'gansu-2018',
+      person: { category: 'low_income', conditions: ['hypertension'] },
+      visits: [
+        { kind: 'inpatient', level: 'county', date: '2024-03-18', total: '30000', out_of_catalog: '2000', class_b_self_pay: '1000' },
+        { kind: 'chronic_outpatient', condition: 'hypertension', level: 'township', date: '2024-05-02', total: 1234.5 },
+      ],
+    };
+    const bad = { ...c, visits: [{ ...c.visits[0], total: '-1' }] };
+    const run = async (path) => {
+      const m = await import(path);
+      await m.default({ module_or_path: new URL(path.replace('yibao.js', 'yibao_bg.wasm'), location.href) });
+      let error;
+      try { m.estimate(bad); } catch (e) { error = e; }
+      return { estimate: m.estimate(c), error };
+    };
+    const modern = await (await import('/pkg/index.js')).load();
+    return { build: modern.build, mvp: await run('/pkg/mvp/yibao.js'), modern: await run('/pkg/yibao.js') };
+  });
+  assert.equal(out.build, 'default', 'Chromium gets the default build');
+  assert.deepEqual(out.mvp.estimate, out.modern.estimate);
+  assert.equal(out.mvp.estimate.visits[0].reimbursed, '25969.50'); // worked by hand above
+  assert.deepEqual(out.mvp.error, { error: { code: 'invalid_amount', path: 'visits[0].total', message: out.modern.error.error.message } });
+  p.clean();
+  await p.close();
+});
