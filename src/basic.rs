@@ -4,8 +4,8 @@
 
 use crate::case::Visit;
 use crate::error::Error;
-use crate::explain::{yuan, Effect, Scheme, Step, Steps, Warning};
-use crate::money::Money;
+use crate::explain::{exact, yuan, Effect, Scheme, Step, Steps, Warning};
+use crate::money::{Exact, Money, Rate};
 use crate::payment::{annual_deductible, at_rate, limit};
 use crate::policy::{Basic, Inpatient};
 use crate::vocabulary::{condition_zh, Kind, Referral, Vocabulary};
@@ -34,7 +34,7 @@ pub fn pay(
                 return not_covered(&mut steps, "本政策没有普通门诊统筹待遇，基本医保不支付".into(), "/basic");
             };
             let Some(&rate) = go.levels.get(&visit.level) else {
-                let covered: Vec<&str> = go.levels.keys().map(|l| l.zh()).collect();
+                let covered = levels_zh(go.levels.keys());
                 return not_covered(
                     &mut steps,
                     format!("普通门诊在{}不在基本医保报销范围内（本地普通门诊统筹覆盖：{}）", visit.level.zh(), covered.join("、")),
@@ -80,12 +80,19 @@ pub fn pay(
             let cap = td.annual_caps.get(condition).copied();
             let paid = limit(&mut steps, "two_diseases.annual_cap", &format!("{}门诊用药年度支付限额", condition_zh(condition)), paid, cap, used, format!("{P}/annual_caps/{condition}"))?;
             if cap.is_none() {
-                steps.push("two_diseases.no_cap", Effect::Info, Money::ZERO, format!("{}门诊用药不设年度支付限额", condition_zh(condition)), vec![format!("{P}/annual_caps")]);
+                steps.push("two_diseases.no_cap", Effect::Info, Money::ZERO, format!("{}门诊用药不设年度支付限额", condition_zh(condition)), vec![format!("{P}/annual_caps/{condition}")]);
             }
             year.two_diseases_paid_by_condition.insert(condition.to_owned(), used.add(paid)?);
             Ok(paid)
         }
     }
+}
+
+/// Level names from the lowest to the highest, for messages.
+fn levels_zh<'a>(levels: impl Iterator<Item = &'a crate::vocabulary::Level>) -> Vec<&'static str> {
+    let mut sorted: Vec<_> = levels.copied().collect();
+    sorted.sort_unstable();
+    sorted.into_iter().map(|l| l.zh()).collect()
 }
 
 /// "（扣除起付线后）的 1,000.00 元" or " 1,000.00 元".
@@ -101,7 +108,7 @@ fn inpatient(ip: &Inpatient, visit: &Visit, index: usize, e: Money, year: &mut Y
     const P: &str = "/basic/inpatient";
     let level = visit.level;
     let Some(benefit) = ip.levels.get(&level) else {
-        let covered: Vec<&str> = ip.levels.keys().map(|l| l.zh()).collect();
+        let covered = levels_zh(ip.levels.keys());
         return Err(Error::new(
             "no_inpatient_benefit",
             format!("visits[{index}].level"),
@@ -110,33 +117,47 @@ fn inpatient(ip: &Inpatient, visit: &Visit, index: usize, e: Money, year: &mut Y
         ));
     };
 
-    // 1–3: the deductible for this stay.
-    let mut d = benefit.deductible;
+    // 1–3: the deductible for this stay, kept exact: rules.md rounds only what is paid, and a
+    // deductible × a day-surgery factor may have a third decimal.
+    let mut d = Exact::from(benefit.deductible);
     let mut params = vec![format!("{P}/levels/{}/deductible", level.id())];
-    let mut what = format!("{}住院起付线 {}", level.zh(), yuan(d));
+    let mut what = format!("{}住院起付线 {}", level.zh(), yuan(benefit.deductible));
     let factor = ip.day_surgery_deductible_factor;
-    if visit.kind == Kind::DaySurgery && factor != crate::money::Rate::ONE {
-        let full = d;
-        d = full.times(factor)?.round();
-        what = format!("日间手术起付线 = {}住院起付线 {} × {} = {}", level.zh(), yuan(full), factor.percent(), yuan(d));
+    if visit.kind == Kind::DaySurgery && factor != Rate::ONE {
+        d = benefit.deductible.times(factor)?;
+        what = format!("日间手术起付线 = {what} × {} = {} 元", factor.percent(), exact(d));
         params.push(format!("{P}/day_surgery_deductible_factor"));
     }
     match (visit.referral, visit.referred_from) {
         (Referral::Upward, Some(from)) if ip.referral.upward_difference => {
-            let paid_before = ip.levels.get(&from).map(|b| b.deductible).unwrap_or_default();
-            let own = d;
-            d = own.saturating_sub(paid_before);
-            what = format!("从{}上转至{}，起付线连续计算，只需补足差额：{} − {} = {}", from.zh(), level.zh(), yuan(own), yuan(paid_before), yuan(d));
-            params.push(format!("{P}/levels/{}/deductible", from.id()));
             params.push(format!("{P}/referral/upward"));
+            match ip.levels.get(&from) {
+                Some(before) => {
+                    let own = d;
+                    d = Exact(own.0.max(before.deductible.decimal()) - before.deductible.decimal());
+                    what = format!(
+                        "{what}；从{}上转，起付线连续计算，只需补足差额：{} 元 − 已付的{}起付线 {} = {} 元",
+                        from.zh(),
+                        exact(own),
+                        from.zh(),
+                        yuan(before.deductible),
+                        exact(d)
+                    );
+                    if d.0.is_zero() {
+                        what.push_str("（差额不足 0，不再支付）");
+                    }
+                    params.push(format!("{P}/levels/{}/deductible", from.id()));
+                }
+                None => what = format!("{what}；转出的{}没有住院起付线，按本级起付线支付", from.zh()),
+            }
         }
         (Referral::Downward, _) if ip.referral.downward_waived => {
-            d = Money::ZERO;
+            d = Exact::default();
             what = "下转患者不再支付起付线".into();
             params.push(format!("{P}/referral/downward"));
         }
         (Referral::Alliance, _) if ip.referral.alliance_waived => {
-            d = Money::ZERO;
+            d = Exact::default();
             what = "医共体内转诊视为同一次住院，不再支付起付线".into();
             params.push(format!("{P}/referral/alliance"));
         }
@@ -145,18 +166,19 @@ fn inpatient(ip: &Inpatient, visit: &Visit, index: usize, e: Money, year: &mut Y
 
     // 4: TCM paid in full at the listed levels, outside deductible and rate.
     let t = if ip.tcm_full_levels.contains(&level) { visit.tcm } else { Money::ZERO };
-    let e_rest = e.sub(t)?;
+    let e_rest = Exact::from(e.sub(t)?);
+    let in_scope = if t.is_zero() { "政策范围内费用" } else { "中医以外的政策范围内费用" };
 
     // 5: deductible, rate, TCM, annual cap.
     let ded = d.min(e_rest);
-    let (effect, text) = if d.is_zero() {
+    let (effect, text) = if ded.0.is_zero() {
         (Effect::Info, what)
     } else if ded < d {
-        (Effect::Withheld, format!("{what}，本次政策范围内费用 {} 不足起付线，全部由个人负担", yuan(e_rest)))
+        (Effect::Withheld, format!("{what}，本次{in_scope} {} 元不足起付线，全部由个人负担", exact(e_rest)))
     } else {
         (Effect::Withheld, format!("{what}，由个人负担"))
     };
-    steps.push("inpatient.deductible", effect, ded, text, params);
+    steps.push("inpatient.deductible", effect, ded.round(), text, params);
 
     let (rate, rate_param, rate_what) = match ip.unreferred_rate.get(&level) {
         Some(&r) if visit.referral == Referral::Unreferred => {
@@ -165,8 +187,7 @@ fn inpatient(ip: &Inpatient, visit: &Visit, index: usize, e: Money, year: &mut Y
         _ => (benefit.rate, format!("{P}/levels/{}/rate", level.id()), String::new()),
     };
     let base = e_rest.sub(ded)?;
-    let tcm_note = if t.is_zero() { "" } else { "（中医部分另计）" };
-    let base_text = format!("{rate_what}政策范围内费用{tcm_note}扣除起付线后的 {}", yuan(base));
+    let base_text = format!("{rate_what}{in_scope}扣除起付线后的 {} 元", exact(base));
     let mut paid = at_rate(steps, "inpatient.rate", &base_text, base, rate, rate_param)?;
     if !t.is_zero() {
         steps.push(

@@ -94,8 +94,9 @@ pub fn pay(
     let (f_after, parts) = banded(scale, ci.bands_from, c_after)?;
     let (f_before, _) = banded(scale, ci.bands_from, c_before)?;
     if parts.is_empty() {
-        let text = format!("{head}，未超过大病保险起付线 {}，大病保险暂不支付", yuan(scale.threshold));
-        steps.push("critical_illness.threshold", Effect::Info, Money::ZERO, text, params);
+        let text = format!("{head}，未超过大病保险起付线 {}，大病保险暂不支付，由个人负担", yuan(scale.threshold));
+        let effect = if p.is_zero() { Effect::Info } else { Effect::Withheld };
+        steps.push("critical_illness.threshold", effect, p, text, params);
         return Ok(Money::ZERO);
     }
     let raw = f_after.sub(f_before)?.round();
@@ -123,6 +124,18 @@ pub fn pay(
         year.critical_accident_paid = year.critical_accident_paid.add(paid)?;
     }
     year.critical_paid = year.critical_paid.add(paid)?;
+    // What 大病 leaves of this visit's 合规自付: the part below the threshold and each band's
+    // own share (and anything a cap cut, already shown above).
+    let left = p.sub(raw.min(p))?;
+    if !left.is_zero() {
+        steps.push(
+            "critical_illness.copayment",
+            Effect::Withheld,
+            left,
+            format!("本次合规自付 {} 中，大病保险未支付的 {}（起付线以下部分和各段自付部分）由个人负担", yuan(p), yuan(left)),
+            vec![format!("{}/threshold", scale.pointer), format!("{}/bands", scale.pointer)],
+        );
+    }
     Ok(paid)
 }
 

@@ -123,7 +123,12 @@ pub fn estimate<'p>(case: &Case, policy: &'p Policy) -> Result<Estimate<'p>, Err
     }
     let warnings: Vec<Warning> = warnings.into_iter().flatten().collect();
 
-    let visits: Vec<VisitResult> = results.into_iter().flatten().collect();
+    let mut visits: Vec<VisitResult> = results.into_iter().flatten().collect();
+    for step in visits.iter_mut().flat_map(|v| &mut v.steps) {
+        for param in &mut step.params {
+            settle_pointer(policy, param);
+        }
+    }
     let mut totals = Amounts::default();
     for v in &visits {
         totals = totals.add(&v.amounts)?;
@@ -241,6 +246,18 @@ fn check_against_policy(case: &Case, policy: &Policy) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// A step names the parameter a rule read; where the pack leaves it out (a cap that is absent
+/// means "no cap"), it names the nearest part of the pack that is there, so every parameter
+/// shown has a value behind it.
+fn settle_pointer(policy: &Policy, pointer: &mut String) {
+    while policy.value_at(pointer).is_none() {
+        match pointer.rfind('/') {
+            Some(i) => pointer.truncate(i),
+            None => break,
+        }
+    }
 }
 
 /// Every parameter the steps used, with its value, basis and source.

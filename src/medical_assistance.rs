@@ -20,7 +20,17 @@ pub fn pay(
 ) -> Result<Money, Error> {
     let mut steps = Steps { scheme: Scheme::MedicalAssistance, out: steps };
     let category = person.category;
-    let Some((ma, a)) = ma.and_then(|ma| ma.categories.get(&category).map(|a| (ma, a))) else {
+    let Some(ma) = ma else {
+        steps.push(
+            "medical_assistance.not_in_policy",
+            Effect::Info,
+            Money::ZERO,
+            "本政策包没有设置医疗救助，医疗救助按 0 计".into(),
+            Vec::new(),
+        );
+        return Ok(Money::ZERO);
+    };
+    let Some(a) = ma.categories.get(&category) else {
         steps.push(
             "medical_assistance.not_eligible",
             Effect::Info,

@@ -6,7 +6,7 @@
 
 use rust_decimal::prelude::*;
 use rust_decimal::RoundingStrategy;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// The largest amount accepted in input (rules.md: at most 100,000,000 yuan).
 pub const MAX_INPUT: Decimal = Decimal::from_parts(100_000_000, 0, 0, false, 0);
@@ -98,6 +98,12 @@ impl fmt::Display for Percent {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Exact(pub Decimal);
 
+impl From<Money> for Exact {
+    fn from(m: Money) -> Exact {
+        Exact(m.0)
+    }
+}
+
 impl Exact {
     pub fn add(self, other: Exact) -> Checked<Exact> {
         self.0.checked_add(other.0).map(Exact).ok_or(Overflow)
@@ -160,38 +166,50 @@ pub struct Grouped(pub Decimal);
 impl fmt::Display for Grouped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = self.0;
-        let scale = d.scale();
-        // u64 arithmetic: every amount here fits, and 128-bit division is a slow software
-        // routine in WebAssembly (it was most of an estimate's time in the browser).
-        let mantissa = u64::try_from(d.mantissa().unsigned_abs()).map_err(|_| fmt::Error)?;
-        let pow = 10u64.checked_pow(scale).ok_or(fmt::Error)?;
-        let (int, frac) = (mantissa / pow, mantissa % pow);
-        if d.is_sign_negative() && mantissa != 0 {
+        if d.is_sign_negative() && !d.is_zero() {
             f.write_str("-")?;
         }
-        // Integer digits, least significant first, into a stack buffer (u64 has ≤ 20 digits).
-        let mut buf = [0u8; 28];
+        // The fast path: u64 arithmetic, which every amount of money fits (128-bit division is
+        // a slow software routine in WebAssembly). An unrounded intermediate with many decimals
+        // (a long rate times a large sum) may not fit; it takes the decimal's own text instead.
+        // Neither path can fail: a Display that returns an error makes `format!` panic.
+        let fast = u64::try_from(d.mantissa().unsigned_abs()).ok().zip(10u64.checked_pow(d.scale()));
+        let Some((mantissa, pow)) = fast else {
+            let text = d.abs().to_string();
+            let (int, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
+            write_grouped_digits(f, int.bytes().map(|b| b - b'0').collect::<Vec<u8>>().iter().copied())?;
+            return if frac.is_empty() { Ok(()) } else { write!(f, ".{frac}") };
+        };
+        let (int, frac) = (mantissa / pow, mantissa % pow);
+        let mut digits = [0u8; 20];
         let mut n = 0;
         let mut rest = int;
         loop {
-            if n % 4 == 3 {
-                buf[n] = b',';
-                n += 1;
-            }
-            buf[n] = b'0' + (rest % 10) as u8;
+            digits[n] = (rest % 10) as u8;
             n += 1;
             rest /= 10;
             if rest == 0 {
                 break;
             }
         }
-        buf[..n].reverse();
-        f.write_str(std::str::from_utf8(&buf[..n]).map_err(|_| fmt::Error)?)?;
-        if scale > 0 {
-            write!(f, ".{:0width$}", frac, width = scale as usize)?;
+        write_grouped_digits(f, digits[..n].iter().rev().copied())?;
+        if d.scale() > 0 {
+            write!(f, ".{:0width$}", frac, width = d.scale() as usize)?;
         }
         Ok(())
     }
+}
+
+/// Writes decimal digits (most significant first) with a comma every three from the right.
+fn write_grouped_digits(f: &mut fmt::Formatter<'_>, digits: impl ExactSizeIterator<Item = u8>) -> fmt::Result {
+    let len = digits.len();
+    for (i, digit) in digits.enumerate() {
+        if i > 0 && (len - i) % 3 == 0 {
+            f.write_str(",")?;
+        }
+        f.write_char(char::from(b'0' + digit))?;
+    }
+    Ok(())
 }
 
 /// A decimal's own digits with thousands separators, as a string.
@@ -264,6 +282,11 @@ mod tests {
         assert_eq!(grouped(Decimal::new(-1234567, 1)), "-123,456.7");
         assert_eq!(grouped(Decimal::new(999, 0)), "999");
         assert_eq!(grouped(Decimal::new(0, 2)), "0.00");
+        // Beyond u64 or 19 decimals (a long rate times a large yearly sum): still formatted.
+        let long = Decimal::from_str_exact("123456789012.3456789876543210").unwrap();
+        assert_eq!(grouped(long), "123,456,789,012.3456789876543210");
+        let wide = Decimal::from_str_exact("0.0000000000000000000012").unwrap();
+        assert_eq!(grouped(wide), "0.0000000000000000000012");
         assert_eq!(Money::round(Decimal::new(100000, 0)).grouped().to_string(), "100,000.00");
     }
 

@@ -4,7 +4,7 @@
 
 use crate::error::Error;
 use crate::explain::{yuan, Effect, Steps};
-use crate::money::{Money, Rate};
+use crate::money::{Exact, Money, Rate};
 
 /// Consumes what is left of an annual deductible (`annual − *used`) against `base`, records the
 /// use and returns the amount applied. `what` names it for people ("普通门诊年度起付线").
@@ -23,12 +23,15 @@ pub fn annual_deductible(
     let left = annual.saturating_sub(*used);
     let applied = base.min(left);
     *used = used.add(applied)?;
+    let still = left.sub(applied)?;
+    let before = if left < annual { format!("，本年已付 {}", yuan(annual.sub(left)?)) } else { String::new() };
     let text = if left.is_zero() {
         format!("{what} {} 本年已经付满，本次不再扣除", yuan(annual))
-    } else if left < annual {
-        format!("{what} {}，本年已付 {}，本次由个人负担其余的 {}", yuan(annual), yuan(annual.sub(left)?), yuan(applied))
+    } else if still.is_zero() {
+        let rest = if left < annual { "其余的 " } else { "" };
+        format!("{what} {}{before}，本次由个人负担{rest}{}", yuan(annual), yuan(applied))
     } else {
-        format!("{what} {}，本次由个人负担 {}", yuan(annual), yuan(applied))
+        format!("{what} {}{before}，本次由个人负担 {}（本年尚余 {}）", yuan(annual), yuan(applied), yuan(still))
     };
     let effect = if applied.is_zero() { Effect::Info } else { Effect::Withheld };
     steps.push(rule, effect, applied, text, vec![param]);
@@ -36,18 +39,20 @@ pub fn annual_deductible(
 }
 
 /// Pays `rate` of `base`, rounded to the fen, and records the payment and the co-payment.
-/// `base_text` says what the base is ("起付线以上的 44,200.00 元").
+/// `base_text` says what the base is ("政策范围内费用扣除起付线后的 44,200.00 元"). The base may be
+/// unrounded (a deductible × a day-surgery factor); only the payment is rounded.
 pub fn at_rate(
     steps: &mut Steps,
     rule: &'static str,
     base_text: &str,
-    base: Money,
+    base: impl Into<Exact>,
     rate: Rate,
     param: String,
 ) -> Result<Money, Error> {
-    let paid = base.times(rate)?.round();
+    let base: Exact = base.into();
+    let paid = Exact(base.0.checked_mul(rate.decimal()).ok_or(crate::money::Overflow)?).round();
     steps.push(rule, Effect::Paid, paid, format!("{base_text} × {} = {}", rate.percent(), yuan(paid)), vec![param.clone()]);
-    let copay = base.sub(paid)?;
+    let copay = base.sub(paid.into())?.round();
     if !copay.is_zero() {
         steps.push(
             "copayment",

@@ -109,7 +109,7 @@ fn build(r: &RawCase, category: &str) -> Value {
 
 const AMOUNTS: &[&str] = &["total", "out_of_catalog", "class_b_self_pay", "in_scope", "basic", "critical_illness", "medical_assistance", "reimbursed", "out_of_pocket"];
 
-fn check_invariants(out: &Value) -> Result<(), TestCaseError> {
+fn check_invariants(out: &Value, pack: &Value) -> Result<(), TestCaseError> {
     let visits = out["visits"].as_array().unwrap();
     for name in AMOUNTS {
         let mut sum = Decimal::ZERO;
@@ -130,6 +130,14 @@ fn check_invariants(out: &Value) -> Result<(), TestCaseError> {
         prop_assert_eq!(d(&v["in_scope"]), d(&v["total"]) - d(&v["out_of_catalog"]) - d(&v["class_b_self_pay"]));
         for s in v["steps"].as_array().unwrap() {
             prop_assert!(d(&s["amount"]) >= Decimal::ZERO);
+            // Every parameter a step names is in the pack (an explicit null, "no cap", counts) and
+            // is shown with its value.
+            for p in s["params"].as_array().unwrap() {
+                let p = p.as_str().unwrap();
+                let in_pack = yibao::policy::pointer_get(pack, p);
+                prop_assert!(in_pack.is_some(), "{} in {} is not in the pack", p, s["rule"]);
+                prop_assert_eq!(&out["parameters"][p]["value"], in_pack.unwrap());
+            }
         }
     }
     Ok(())
@@ -143,7 +151,7 @@ proptest! {
         let policy = example_policy();
         for category in CATEGORIES {
             let out = run(&build(&r, category), &policy);
-            check_invariants(&out)?;
+            check_invariants(&out, &policy)?;
         }
     }
 
@@ -229,7 +237,7 @@ proptest! {
         let mut policy = example_policy();
         if in_pack { mutate(&mut policy, pick, with) } else { mutate(&mut case, pick, with) }
         if let Ok(e) = yibao::estimate_value(&case, Some(&policy)) {
-            check_invariants(&e)?;
+            check_invariants(&e, &policy)?;
         }
     }
 }

@@ -258,3 +258,96 @@ fn amounts_may_be_json_numbers_read_exactly() {
     let c = case("ordinary", json!([{ "kind": "inpatient", "level": "county", "date": "2024-06-01", "total": 500.7, "class_b_self_pay": 0 }]));
     assert_eq!(field(&run(&c, &example_policy()), 0, "basic"), "0.53");
 }
+
+// Found in review: each of these once gave a wrong fen, a wrong sentence or a panic.
+
+#[test]
+fn a_long_rate_in_a_portal_pack_is_explained_not_a_panic() {
+    let policy = example_with(json!({"critical_illness": {"bands": [
+        {"up_to": "10000", "rate": "0.60"}, {"up_to": "20000", "rate": "0.654321987654321"},
+        {"up_to": "50000", "rate": "0.70"}, {"up_to": "100000", "rate": "0.75"}, {"rate": "0.80"}]}}));
+    let c = case("ordinary", json!([{ "kind": "inpatient", "level": "municipal", "date": "2024-03-01", "total": "50000.37", "out_of_catalog": "3000", "class_b_self_pay": "2000" }]));
+    let out = run(&c, &policy);
+    // basic (45000.37 − 800) × 65% = 28730.2405 → 28730.24; P = 16270.13; base 11270.13
+    // 大病 = 6000 + 1270.13 × 0.654321987654321 = 6000 + 831.0739861… → 6831.07
+    assert_eq!(field(&out, 0, "basic"), "28730.24");
+    assert_eq!(field(&out, 0, "critical_illness"), "6831.07");
+    assert!(step(&steps(&out, 0), "critical_illness.bands")["text"].as_str().unwrap().contains("× 65.4321987654321%"));
+}
+
+#[test]
+fn a_day_surgery_deductible_stays_exact_until_the_payment_is_rounded() {
+    // (1000 − 500.01 × 50%) × 75% = (1000 − 250.005) × 75% = 562.49625 → 562.50 (not 562.49)
+    let policy = example_with(json!({"basic": {"inpatient": {"levels": {"county": {"deductible": "500.01"}}}}}));
+    let c = case("ordinary", json!([{ "kind": "day_surgery", "level": "county", "date": "2024-03-01", "total": "1000", "out_of_catalog": "0" }]));
+    let out = run(&c, &policy);
+    assert_eq!(field(&out, 0, "basic"), "562.50");
+    let d = step(&steps(&out, 0), "inpatient.deductible").clone();
+    assert_eq!(d["amount"], "250.01");
+    assert!(d["text"].as_str().unwrap().contains("= 250.005 元"), "{}", d["text"]);
+}
+
+#[test]
+fn tcm_paid_in_full_is_kept_apart_in_the_words_too() {
+    let c = case("ordinary", json!([with(ip("county", "1000"), json!({"tcm": "1000"})), with(ip("county", "1000"), json!({"tcm": "600"}))]));
+    let out = run(&c, &example_policy());
+    assert_eq!(field(&out, 0, "basic"), "1000.00");
+    let d = step(&steps(&out, 0), "inpatient.deductible").clone();
+    assert_eq!((d["effect"].as_str(), d["amount"].as_str()), (Some("info"), Some("0.00")));
+    // 400 left besides TCM is below the 500 deductible: nothing at the rate, TCM 600 in full.
+    assert_eq!(field(&out, 1, "basic"), "600.00");
+    assert!(step(&steps(&out, 1), "inpatient.deductible")["text"].as_str().unwrap().contains("中医以外的政策范围内费用 400.00 元不足起付线"));
+}
+
+#[test]
+fn upward_referral_explanations() {
+    // From a level without inpatient benefit: the full deductible, said plainly, no phantom pointer.
+    let c = case("ordinary", json!([with(ip("county", "3000"), json!({"referral": "upward", "referred_from": "village"}))]));
+    let out = run(&c, &example_policy());
+    assert_eq!(field(&out, 0, "basic"), "1875.00"); // (3000 − 500) × 75%
+    let d = step(&steps(&out, 0), "inpatient.deductible").clone();
+    assert!(d["text"].as_str().unwrap().contains("转出的村卫生室没有住院起付线"), "{}", d["text"]);
+    assert!(!d["params"].as_array().unwrap().contains(&json!("/basic/inpatient/levels/village/deductible")));
+    // Day surgery referred up: the halving and the difference both explained; 400 − 500 pays nothing.
+    let c = case("ordinary", json!([{ "kind": "day_surgery", "level": "municipal", "date": "2024-03-01", "total": "3000", "out_of_catalog": "0", "referral": "upward", "referred_from": "county" }]));
+    let out = run(&c, &example_policy());
+    assert_eq!(field(&out, 0, "basic"), "1950.00"); // 3000 × 65%
+    let text = step(&steps(&out, 0), "inpatient.deductible")["text"].as_str().unwrap().to_owned();
+    assert!(text.contains("日间手术起付线") && text.contains("差额不足 0"), "{text}");
+}
+
+#[test]
+fn annual_deductible_words_say_what_is_left() {
+    let go = |date: &str| json!({ "kind": "general_outpatient", "level": "village", "date": date, "total": "10", "out_of_catalog": "0" });
+    let out = run(&case("ordinary", json!([go("2024-01-05"), go("2024-02-05")])), &example_policy());
+    let text = step(&steps(&out, 1), "general_outpatient.deductible")["text"].as_str().unwrap().to_owned();
+    assert!(text.contains("本年已付 10.00 元，本次由个人负担 10.00 元（本年尚余 30.00 元）"), "{text}");
+    assert!(!text.contains("其余"), "{text}");
+}
+
+#[test]
+fn a_pack_without_assistance_or_caps_says_so() {
+    let policy = example_with(json!({"medical_assistance": null, "basic": {"two_diseases": {"annual_caps": null}}}));
+    let c = json!({ "person": { "category": "low_income", "conditions": ["hypertension"] },
+                    "visits": [{ "kind": "two_diseases_outpatient", "condition": "hypertension", "level": "township", "date": "2024-04-02", "total": "1000", "out_of_catalog": "0" }] });
+    let out = run(&c, &policy);
+    assert_eq!(field(&out, 0, "basic"), "550.00");
+    assert!(step(&steps(&out, 0), "medical_assistance.not_in_policy")["text"].as_str().unwrap().contains("没有设置医疗救助"));
+    let no_cap = step(&steps(&out, 0), "two_diseases.no_cap").clone();
+    // The caps object is there but null: that is what says "no cap", so that is what is shown.
+    assert_eq!(no_cap["params"], json!(["/basic/two_diseases/annual_caps"]));
+    assert_eq!(out["parameters"]["/basic/two_diseases/annual_caps"]["basis"], "illustrative");
+}
+
+#[test]
+fn what_critical_illness_leaves_is_a_step_too() {
+    // examples.md §2: P = 16,270.00, 大病 10,487.90 → 5,782.10 left, which 救助 then takes at 70%.
+    let bill = json!([{ "kind": "inpatient", "level": "municipal", "date": "2024-05-10", "total": "50000", "out_of_catalog": "3000", "class_b_self_pay": "2000" }]);
+    let out = run(&case("low_income", bill), &example_policy());
+    assert_eq!(step(&steps(&out, 0), "critical_illness.copayment")["amount"], "5782.10");
+    // Under the threshold the whole P is left to the person (example 3, first visit: 3,125.00).
+    let c = case("ordinary", json!([{ "kind": "inpatient", "level": "county", "date": "2024-03-01", "total": "12000", "out_of_catalog": "1000" }]));
+    let t = run(&c, &example_policy());
+    let s = step(&steps(&t, 0), "critical_illness.threshold").clone();
+    assert_eq!((s["effect"].as_str(), s["amount"].as_str()), (Some("withheld"), Some("3125.00")));
+}
