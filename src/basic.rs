@@ -194,7 +194,7 @@ fn inpatient(ip: &Inpatient, visit: &Visit, index: usize, e: Money, year: &mut Y
             "inpatient.tcm",
             Effect::Paid,
             t,
-            format!("中医适宜技术和中药饮片 {} 在{}全额报销，不计起付线和比例", yuan(t), level.zh()),
+            format!("中医适宜技术和中药饮片 {}在{}全额报销，不计起付线和比例", yuan(t), level.zh()),
             vec![format!("{P}/tcm_full_levels")],
         );
         paid = paid.add(t)?;

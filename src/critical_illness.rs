@@ -132,7 +132,7 @@ pub fn pay(
             "critical_illness.copayment",
             Effect::Withheld,
             left,
-            format!("本次合规自付 {} 中，大病保险未支付的 {}（起付线以下部分和各段自付部分）由个人负担", yuan(p), yuan(left)),
+            format!("本次合规自付 {}中，大病保险未支付的 {}（起付线以下部分和各段自付部分）由个人负担", yuan(p), yuan(left)),
             vec![format!("{}/threshold", scale.pointer), format!("{}/bands", scale.pointer)],
         );
     }

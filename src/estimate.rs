@@ -145,7 +145,7 @@ fn settle(policy: &Policy, person: &Person, visit: &Visit, index: usize, year: &
             code: "estimated_split",
             visit: index,
             text: format!(
-                "第 {} 次就诊没有填写全自费和乙类先行自付，按政策范围内费用约占总费用的 {} 估算：政策范围内 {}，其余 {} 按自费计。按结算单填写可得到更准确的结果。",
+                "第 {} 次就诊没有填写全自费和乙类先行自付，按政策范围内费用约占总费用的 {} 估算：政策范围内 {}，其余 {}按自费计。按结算单填写可得到更准确的结果。",
                 index + 1,
                 policy.estimation.default_in_scope_share.percent(),
                 yuan(s.in_scope),

@@ -26,9 +26,9 @@ pub fn annual_deductible(
     let still = left.sub(applied)?;
     let before = if left < annual { format!("，本年已付 {}", yuan(annual.sub(left)?)) } else { String::new() };
     let text = if left.is_zero() {
-        format!("{what} {} 本年已经付满，本次不再扣除", yuan(annual))
+        format!("{what} {}，本年已经付满，本次不再扣除", yuan(annual))
     } else if still.is_zero() {
-        let rest = if left < annual { "其余的 " } else { "" };
+        let rest = if left < annual { "其余的 " } else { " " };
         format!("{what} {}{before}，本次由个人负担{rest}{}", yuan(annual), yuan(applied))
     } else {
         format!("{what} {}{before}，本次由个人负担 {}（本年尚余 {}）", yuan(annual), yuan(applied), yuan(still))
@@ -50,6 +50,10 @@ pub fn at_rate(
     param: String,
 ) -> Result<Money, Error> {
     let base: Exact = base.into();
+    // Nothing left after the deductible: nothing to pay a rate on, and no step saying "0 × 70%".
+    if base.0.is_zero() {
+        return Ok(Money::ZERO);
+    }
     let paid = Exact(base.0.checked_mul(rate.decimal()).ok_or(crate::money::Overflow)?).round();
     steps.push(rule, Effect::Paid, paid, format!("{base_text} × {} = {}", rate.percent(), yuan(paid)), vec![param.clone()]);
     let copay = base.sub(paid.into())?.round();
@@ -81,9 +85,9 @@ pub fn limit(
     if allowed < amount {
         let cut = amount.sub(allowed)?;
         let text = if used.is_zero() {
-            format!("{what} {}，超出的 {} 由个人负担", yuan(cap), yuan(cut))
+            format!("{what} {}，超出的 {}由个人负担", yuan(cap), yuan(cut))
         } else {
-            format!("{what} {}，本年已支付 {}，本次最多再付 {}，超出的 {} 由个人负担", yuan(cap), yuan(used.min(cap)), yuan(allowed), yuan(cut))
+            format!("{what} {}，本年已支付 {}，本次最多再付 {}，超出的 {}由个人负担", yuan(cap), yuan(used.min(cap)), yuan(allowed), yuan(cut))
         };
         steps.push(rule, Effect::Withheld, cut, text, vec![param]);
     }
