@@ -1,11 +1,12 @@
 # make serve   build everything and serve the page on http://127.0.0.1:8080
 # make test    install what the tests need and run them all (what .ci/run runs)
 # make bench   native and browser benchmarks
+# make size    the wasm's gzipped size and its largest contributors (twiggy)
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: serve test tools browser pkg www bench test-rust test-wasm test-types test-e2e clean
+.PHONY: serve test tools browser pkg www bench size test-rust test-wasm test-types test-e2e clean
 
 tools:
 	scripts/install-tools.sh
@@ -46,6 +47,17 @@ bench: www
 	cargo bench --bench estimate
 	node bench/page/bench.mjs
 	node bench/wasm/bench.mjs
+
+# twiggy needs the function names that the shipped build strips: analyse the same code, optimised
+# the same way, with names kept.
+size: pkg
+	command -v twiggy >/dev/null || cargo install twiggy
+	wasm-bindgen --target web --out-dir target/size target/wasm32-unknown-unknown/release/yibao.wasm
+	wasm-opt -Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
+	  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+	  --enable-call-indirect-overlong --debuginfo target/size/yibao_bg.wasm -o target/size/named.wasm
+	twiggy top -n 25 target/size/named.wasm
+	@echo "shipped: pkg/yibao_bg.wasm $$(gzip -9c pkg/yibao_bg.wasm | wc -c) bytes gzip -9"
 
 clean:
 	rm -rf target pkg www/pkg
