@@ -8,7 +8,7 @@ use crate::explain::{exact, yuan, Effect, Scheme, Step, Steps, Warning};
 use crate::money::{Exact, Money, Rate};
 use crate::payment::{annual_deductible, at_rate, limit};
 use crate::policy::{Basic, Inpatient};
-use crate::vocabulary::{condition_zh, Kind, Referral, Vocabulary};
+use crate::vocabulary::{condition_zh, Kind, Level, Referral, Vocabulary};
 use crate::year::YearState;
 
 /// What 基本医保 pays for one visit from its in-scope cost `e`.
@@ -34,7 +34,7 @@ pub fn pay(
                 return not_covered(&mut steps, "本政策没有普通门诊统筹待遇，基本医保不支付".into(), "/basic");
             };
             let Some(&rate) = go.levels.get(&visit.level) else {
-                let covered = levels_zh(go.levels.keys());
+                let covered = levels_zh(&go.levels);
                 return not_covered(
                     &mut steps,
                     format!("普通门诊在{}不在基本医保报销范围内（本地普通门诊统筹覆盖：{}）", visit.level.zh(), covered.join("、")),
@@ -88,11 +88,9 @@ pub fn pay(
     }
 }
 
-/// Level names from the lowest to the highest, for messages.
-fn levels_zh<'a>(levels: impl Iterator<Item = &'a crate::vocabulary::Level>) -> Vec<&'static str> {
-    let mut sorted: Vec<_> = levels.copied().collect();
-    sorted.sort_unstable();
-    sorted.into_iter().map(|l| l.zh()).collect()
+/// The names of the levels a table has, from the lowest to the highest, for messages.
+fn levels_zh<V>(table: &crate::table::Table<Level, V>) -> Vec<&'static str> {
+    Level::ALL.iter().filter(|l| table.contains_key(*l)).map(|l| l.zh()).collect()
 }
 
 /// "（扣除起付线后）的 1,000.00 元" or " 1,000.00 元".
@@ -108,7 +106,7 @@ fn inpatient(ip: &Inpatient, visit: &Visit, index: usize, e: Money, year: &mut Y
     const P: &str = "/basic/inpatient";
     let level = visit.level;
     let Some(benefit) = ip.levels.get(&level) else {
-        let covered = levels_zh(ip.levels.keys());
+        let covered = levels_zh(&ip.levels);
         return Err(Error::new(
             "no_inpatient_benefit",
             format!("visits[{index}].level"),

@@ -19,7 +19,8 @@ fn from_js(value: &JsValue, what: &'static str) -> Result<Value, Error> {
             format_args!("input cannot be converted to JSON: {detail}"),
         )
     };
-    let text = JSON::stringify(value).map_err(|e| bad(format!("{e:?}")))?;
+    // (The JS exception itself is not formatted: Debug formatting costs the wasm kilobytes.)
+    let text = JSON::stringify(value).map_err(|_| bad("含有 BigInt 或循环引用 / a BigInt or a cycle".into()))?;
     let text = text.as_string().ok_or_else(|| bad("undefined".into()))?;
     serde_json::from_str(&text).map_err(|e| bad(e.to_string()))
 }
