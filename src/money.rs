@@ -26,6 +26,9 @@ pub struct Overflow;
 
 pub type Checked<T> = Result<T, Overflow>;
 
+// `add` and `sub` here are not `std::ops`: they are checked and return a `Result`, because an
+// overflow must be an error value, never a panic across the wasm boundary.
+#[allow(clippy::should_implement_trait)]
 impl Money {
     pub const ZERO: Money = Money(Decimal::ZERO);
 
@@ -104,6 +107,7 @@ impl From<Money> for Exact {
     }
 }
 
+#[allow(clippy::should_implement_trait)] // checked, like Money's
 impl Exact {
     pub fn add(self, other: Exact) -> Checked<Exact> {
         self.0.checked_add(other.0).map(Exact).ok_or(Overflow)
@@ -255,9 +259,11 @@ fn parse_decimal_str(s: &str) -> Option<Decimal> {
     Decimal::from_str_exact(s).ok()
 }
 
-/// Number of decimal places actually written (trailing zeros count: "1.500" has 3).
-pub fn scale_of(d: Decimal) -> u32 {
-    d.scale()
+/// Amounts leave the engine as strings with exactly two decimals, never as JSON numbers.
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 #[cfg(test)]
@@ -313,9 +319,3 @@ mod tests {
     }
 }
 
-/// Amounts leave the engine as strings with exactly two decimals, never as JSON numbers.
-impl serde::Serialize for Money {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}

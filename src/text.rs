@@ -7,7 +7,10 @@ use crate::money::Money;
 use crate::vocabulary::{Kind, Level, Vocabulary};
 use std::fmt::Write;
 
-const ROWS: &[(&str, fn(&Amounts) -> Money)] = &[
+/// One row of the table: its label and the amount it shows.
+type Row = (&'static str, fn(&Amounts) -> Money);
+
+const ROWS: &[Row] = &[
     ("总费用", |a| a.total),
     ("全自费", |a| a.out_of_catalog),
     ("乙类先行自付", |a| a.class_b_self_pay),

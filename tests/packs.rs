@@ -227,7 +227,7 @@ fn qujing_general_outpatient_never_above_400_a_year() {
     assert_warnings(&out, &[("not_covered", 4)]);
     // The point of the pack: the 2023 visits together get exactly the 400 of 曲政办发〔2022〕65号.
     let paid_2023: i64 = out["visits"].as_array().unwrap()[..5].iter().map(|v| fen(v["basic"].as_str().unwrap())).sum();
-    assert_eq!(paid_2023, 400_00);
+    assert_eq!(paid_2023, 40_000); // fen
 }
 
 #[test]
