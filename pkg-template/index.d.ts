@@ -15,6 +15,10 @@ export interface YearToDate {
   critical_compliant?: Amount;
   critical_paid?: Amount;
   assistance_paid?: Amount;
+  /** Annual deductibles already met this year. */
+  general_outpatient_deductible_paid?: Amount;
+  chronic_deductible_paid?: Amount;
+  assistance_deductible_paid?: Amount;
 }
 
 export interface Visit {

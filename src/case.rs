@@ -37,7 +37,8 @@ pub struct Person {
 }
 
 /// What was already paid this year before these visits; seeds the accumulators of the year of
-/// the earliest visit.
+/// the earliest visit. Besides the contract's five amounts, the annual deductibles already met
+/// (a 低保边缘 resident's 3,000 yuan 救助 threshold is met once a year, not once per estimate).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct YearToDate {
     pub basic_inpatient_paid: Money,
@@ -45,6 +46,9 @@ pub struct YearToDate {
     pub critical_compliant: Money,
     pub critical_paid: Money,
     pub assistance_paid: Money,
+    pub general_outpatient_deductible_paid: Money,
+    pub chronic_deductible_paid: Money,
+    pub assistance_deductible_paid: Money,
 }
 
 #[derive(Clone, Debug)]
@@ -102,7 +106,16 @@ fn person(p: &Obj) -> Result<Person, Error> {
     }
     let year_to_date = match p.opt_obj(
         "year_to_date",
-        &["basic_inpatient_paid", "general_outpatient_paid", "critical_compliant", "critical_paid", "assistance_paid"],
+        &[
+            "basic_inpatient_paid",
+            "general_outpatient_paid",
+            "critical_compliant",
+            "critical_paid",
+            "assistance_paid",
+            "general_outpatient_deductible_paid",
+            "chronic_deductible_paid",
+            "assistance_deductible_paid",
+        ],
     )? {
         None => YearToDate::default(),
         Some(y) => {
@@ -113,6 +126,9 @@ fn person(p: &Obj) -> Result<Person, Error> {
                 critical_compliant: amt("critical_compliant", ("本年大病保险合规自付累计", "critical-illness compliant total this year"))?,
                 critical_paid: amt("critical_paid", ("本年大病保险已支付", "critical illness paid this year"))?,
                 assistance_paid: amt("assistance_paid", ("本年医疗救助已支付", "assistance paid this year"))?,
+                general_outpatient_deductible_paid: amt("general_outpatient_deductible_paid", ("本年普通门诊起付线已付", "general outpatient deductible met this year"))?,
+                chronic_deductible_paid: amt("chronic_deductible_paid", ("本年门诊慢特病起付线已付", "chronic outpatient deductible met this year"))?,
+                assistance_deductible_paid: amt("assistance_deductible_paid", ("本年医疗救助起付线已付", "assistance deductible met this year"))?,
             }
         }
     };

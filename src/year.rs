@@ -32,6 +32,9 @@ impl YearState {
             critical_compliant: ytd.critical_compliant,
             critical_paid: ytd.critical_paid,
             assistance_paid: ytd.assistance_paid,
+            general_outpatient_deductible_used: ytd.general_outpatient_deductible_paid,
+            chronic_deductible_used: ytd.chronic_deductible_paid,
+            assistance_deductible_used: ytd.assistance_deductible_paid,
             ..YearState::default()
         }
     }

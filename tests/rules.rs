@@ -351,3 +351,20 @@ fn what_critical_illness_leaves_is_a_step_too() {
     let s = step(&steps(&t, 0), "critical_illness.threshold").clone();
     assert_eq!((s["effect"].as_str(), s["amount"].as_str()), (Some("withheld"), Some("3125.00")));
 }
+
+#[test]
+fn annual_deductibles_already_met_this_year_are_not_charged_again() {
+    // 低保边缘, examples.md §1's bill: B = 9,444.50. With 2,000 of the 3,000 救助 threshold
+    // already met: (9,444.50 − 1,000) × 60% = 5,066.70 (instead of 3,866.70).
+    let bill = json!([{ "kind": "inpatient", "level": "municipal", "date": "2024-05-10", "total": "50000", "out_of_catalog": "3000", "class_b_self_pay": "2000" }]);
+    let c = json!({ "person": { "category": "marginal_low_income", "year_to_date": { "assistance_deductible_paid": "2000" } }, "visits": bill });
+    assert_eq!(field(&run(&c, &example_policy()), 0, "medical_assistance"), "5066.70");
+    // 普通门诊: 30 of the 50 threshold met → (100 − 20) × 70% = 56.00
+    let c = json!({ "person": { "category": "ordinary", "year_to_date": { "general_outpatient_deductible_paid": "30" } },
+                    "visits": [{ "kind": "general_outpatient", "level": "township", "date": "2024-03-01", "total": "100", "out_of_catalog": "0" }] });
+    assert_eq!(field(&run(&c, &example_policy()), 0, "basic"), "56.00");
+    // 门诊慢特病: the whole 300 met → 1000 × 65% = 650.00
+    let c = json!({ "person": { "category": "ordinary", "conditions": ["diabetes"], "year_to_date": { "chronic_deductible_paid": "300" } },
+                    "visits": [{ "kind": "chronic_outpatient", "condition": "diabetes", "level": "county", "date": "2024-03-01", "total": "1000", "out_of_catalog": "0" }] });
+    assert_eq!(field(&run(&c, &example_policy()), 0, "basic"), "650.00");
+}

@@ -2,7 +2,7 @@
 // adding and removing rows.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, waitForResult, engineEstimate, money, assertShows, fromB64url, openSite, closeSite } from './helpers.mjs';
+import { openPage, waitForResult, engineEstimate, money, assertShows, b64url, fromB64url, openSite, closeSite } from './helpers.mjs';
 
 let srv;
 let browser;
@@ -63,7 +63,10 @@ test('staff enter a year of visits with amounts already paid and see the year’
     person: {
       category: 'poverty_registered',
       conditions: ['hypertension'],
-      year_to_date: { basic_inpatient_paid: '3000', general_outpatient_paid: '0', critical_compliant: '1500', critical_paid: '0', assistance_paid: '200' },
+      year_to_date: {
+        basic_inpatient_paid: '3000', general_outpatient_paid: '0', critical_compliant: '1500', critical_paid: '0', assistance_paid: '200',
+        general_outpatient_deductible_paid: '0', chronic_deductible_paid: '0', assistance_deductible_paid: '0',
+      },
     },
     visits: visits.map((v) => {
       const o = { kind: v.kind, level: v.level, date: v.date, total: v.total };
@@ -105,6 +108,22 @@ test('staff enter a year of visits with amounts already paid and see the year’
   const a = await engineEstimate(page, alt);
   const firstRow = await page.locator('#compare-table tbody tr').first().textContent();
   if (a.ok) assert.ok(firstRow.includes(money(a.ok.visits[1].reimbursed)), firstRow);
+
+  // Part of the 救助 threshold was already met earlier this year: the form sends it and the page
+  // shows the engine's (larger) assistance.
+  await page.getByLabel('医疗救助起付线已付（元）').fill('1000');
+  await page.getByRole('button', { name: '计算报销' }).click();
+  await page.waitForFunction(() => location.hash.includes('case='));
+  const met = { ...c, person: { ...c.person, year_to_date: { ...c.person.year_to_date, assistance_deductible_paid: '1000' } } };
+  await page.waitForFunction((want) => {
+    const h = location.hash.match(/case=([^&]+)/);
+    return h && h[1] === want;
+  }, b64url(met));
+  const m = await engineEstimate(page, met);
+  assert.ok(m.ok, JSON.stringify(m.err));
+  assert.ok(Number(m.ok.totals.medical_assistance) > Number(est.totals.medical_assistance), 'less threshold left, more assistance');
+  await waitForResult(page);
+  await assertShows(page, m.ok);
   p.clean();
   await p.close();
 });

@@ -56,6 +56,9 @@ export const YTD = {
   critical_compliant: '大病保险合规自付累计',
   critical_paid: '大病保险已支付',
   assistance_paid: '医疗救助已支付',
+  general_outpatient_deductible_paid: '普通门诊起付线已付',
+  chronic_deductible_paid: '门诊慢特病起付线已付',
+  assistance_deductible_paid: '医疗救助起付线已付',
 };
 
 /** Kinds whose visit names a condition. */
