@@ -132,7 +132,7 @@ fn inpatient(ip: &Inpatient, visit: &Visit, index: usize, e: Money, year: &mut Y
             match ip.levels.get(&from) {
                 Some(before) => {
                     let own = d;
-                    d = Exact(own.0.max(before.deductible.decimal()) - before.deductible.decimal());
+                    d = own.sub(before.deductible.into())?.max(Exact::default());
                     what = format!(
                         "{what}；从{}上转，起付线连续计算，只需补足差额：{} 元 − 已付的{}起付线 {} = {} 元",
                         from.zh(),

@@ -102,14 +102,15 @@ pub fn estimate<'p>(case: &Case, policy: &'p Policy) -> Result<Estimate<'p>, Err
     let n = case.visits.len();
     let mut order: Vec<u64> = case.visits.iter().enumerate().map(|(i, v)| (u64::from(v.date.ordinal()) << 32) | i as u64).collect();
     order.sort_unstable();
-    let first_year = order.first().map(|&k| case.visits[(k & 0xffff_ffff) as usize].date.year());
+    let visit_index = |key: u64| (key & 0xffff_ffff) as usize;
+    let first_year = order.first().map(|&k| case.visits[visit_index(k)].date.year());
 
     let mut years: Table<u16, YearState> = Table::new();
     let mut results: Vec<Option<VisitResult>> = vec![None; n];
     // Warnings are kept per visit so they come out in input order without a second sort.
     let mut warnings: Vec<Vec<Warning>> = vec![Vec::new(); n];
     for key in order {
-        let i = (key & 0xffff_ffff) as usize;
+        let i = visit_index(key);
         let visit = &case.visits[i];
         let year = visit.date.year();
         let state = years.get_or_insert_with(year, || {

@@ -64,7 +64,7 @@ impl Money {
 
     /// The exact (unrounded) product with a rate; round it with [`Money::round`] where it is paid.
     pub fn times(self, rate: Rate) -> Checked<Exact> {
-        self.0.checked_mul(rate.0).map(Exact).ok_or(Overflow)
+        Exact::from(self).times(rate)
     }
 
     pub fn min(self, other: Money) -> Money {
@@ -114,6 +114,10 @@ impl Exact {
     }
     pub fn sub(self, other: Exact) -> Checked<Exact> {
         self.0.checked_sub(other.0).map(Exact).ok_or(Overflow)
+    }
+    /// The exact product with a rate.
+    pub fn times(self, rate: Rate) -> Checked<Exact> {
+        self.0.checked_mul(rate.0).map(Exact).ok_or(Overflow)
     }
     /// Rounded to the fen where it is paid.
     pub fn round(self) -> Money {

@@ -54,7 +54,7 @@ pub fn at_rate(
     if base.0.is_zero() {
         return Ok(Money::ZERO);
     }
-    let paid = Exact(base.0.checked_mul(rate.decimal()).ok_or(crate::money::Overflow)?).round();
+    let paid = base.times(rate)?.round();
     steps.push(rule, Effect::Paid, paid, format!("{base_text} × {} = {}", rate.percent(), yuan(paid)), vec![param.clone()]);
     let copay = base.sub(paid.into())?.round();
     if !copay.is_zero() {

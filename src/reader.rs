@@ -39,14 +39,6 @@ impl<'a> Obj<'a> {
         Ok(Obj { map, path, style })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    pub fn style(&self) -> PathStyle {
-        self.style
-    }
-
     pub fn at(&self, key: &str) -> String {
         self.path.key(key).render(self.style)
     }

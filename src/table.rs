@@ -54,21 +54,10 @@ impl<K: PartialEq, V> Table<K, V> {
         }
     }
 
-    pub fn keys(&self) -> impl Iterator<Item = &K> {
-        self.0.iter().map(|(k, _)| k)
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
         self.0.iter().map(|(k, v)| (k, v))
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 impl<K: Serialize, V: Serialize> Serialize for Table<K, V> {
@@ -92,7 +81,7 @@ mod tests {
         t.insert("a".into(), 2);
         t.insert("b".into(), 3);
         assert_eq!(t.get("b"), Some(&3));
-        assert_eq!(t.keys().cloned().collect::<Vec<_>>(), ["b", "a"]);
+        assert_eq!(t.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["b", "a"]);
         *t.get_or_insert_with("c".into(), || 0) += 5;
         assert_eq!(t.get("c"), Some(&5));
         assert_eq!(serde_json::to_string(&t).unwrap(), r#"{"b":3,"a":2,"c":5}"#);
