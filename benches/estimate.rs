@@ -41,7 +41,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let case: Value = serde_json::from_str(black_box(&case_text)).unwrap();
                 let parsed = yibao::Case::from_json(&case).unwrap();
-                serde_json::to_string(&yibao::estimate(&parsed, &policy).unwrap()).unwrap()
+                yibao::wire::to_string(&yibao::estimate(&parsed, &policy).unwrap(), false)
             })
         });
     }

@@ -79,7 +79,8 @@ export interface Source { number: string; title: string; issuer?: string; date?:
 export interface Parameter {
   value: unknown;
   basis: Basis;
-  source?: Source;
+  /** A key of `Estimate.sources`. */
+  source?: string;
   clause?: string;
   note?: string;
 }
@@ -96,7 +97,12 @@ export interface Estimate {
   visits: VisitResult[];
   totals: Amounts;
   warnings: { code: string; visit: number; text: string }[];
-  parameters: Record<string, Parameter>;
+  /** With `options.parameters`: every policy parameter a step used (keyed by its JSON Pointer
+   *  into the pack). */
+  parameters?: Record<string, Parameter>;
+  /** With `options.parameters`: the documents those parameters cite, each once, under the
+   *  pack's own source keys. */
+  sources?: Record<string, Source>;
 }
 
 /** What every function throws: `path` is like "visits[0].total", or a JSON Pointer into a pack. */
@@ -117,8 +123,15 @@ export interface PolicyPack {
   [section: string]: unknown;
 }
 
+export interface EstimateOptions {
+  /** A pack to use instead of the bundled one the case names (its `extends` may name a bundled pack). */
+  policy?: PolicyPack;
+  /** Add `parameters` and `sources`: each parameter's value and the document behind it. */
+  parameters?: boolean;
+}
+
 export interface Engine {
-  estimate(c: Case, options?: { policy?: PolicyPack }): Estimate;
+  estimate(c: Case, options?: EstimateOptions): Estimate;
   validatePolicy(pack: PolicyPack): PolicySummary;
   policies(): PolicySummary[];
   version(): string;

@@ -54,13 +54,6 @@ impl fmt::Display for Date {
     }
 }
 
-/// Dates leave the engine as `YYYY-MM-DD` text.
-impl serde::Serialize for Date {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

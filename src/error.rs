@@ -1,7 +1,6 @@
 //! Errors as the contract has them: a code, the path of the field, and a message in Chinese and
 //! English. Bad input never panics and never yields a partial result.
 
-use serde::Serialize;
 use std::fmt;
 
 /// Where in the input a fault is. Case input is addressed like `visits[1].out_of_catalog`;
@@ -84,7 +83,7 @@ impl Path {
 }
 
 /// The contract's error: `{"error": {"code", "path", "message"}}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     pub code: &'static str,
     pub path: String,
@@ -103,9 +102,9 @@ impl Error {
         Error { code, path, message: format!("{zh} ({en})") }
     }
 
-    /// The contract's wire form.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({ "error": self })
+    /// The contract's wire form, `{"error": {"code", "path", "message"}}`, as JSON text.
+    pub fn to_json(&self) -> String {
+        crate::wire::to_string(self, false)
     }
 
     /// Any fault in a pack is reported as `invalid_policy` with a JSON Pointer into the pack,

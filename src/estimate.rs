@@ -11,13 +11,12 @@ use crate::split::{split, Split};
 use crate::vocabulary::{condition_zh, Kind, Vocabulary, TWO_DISEASES};
 use crate::year::YearState;
 use crate::{basic, critical_illness, medical_assistance};
-use serde::Serialize;
 use serde_json::Value;
 use crate::table::Table;
 
 /// An estimate borrows the policy it was made under: parameter values and sources are shown
 /// as they stand in the pack, without copying them for every estimate.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Estimate<'p> {
     pub policy: PolicySummary<'p>,
     pub visits: Vec<VisitResult>,
@@ -25,10 +24,14 @@ pub struct Estimate<'p> {
     pub warnings: Vec<Warning>,
     /// Every parameter a step used: its value and where it comes from.
     pub parameters: Table<String, Parameter<'p>>,
+    /// The documents those parameters cite, each once, under the pack's own keys: a document's
+    /// title and issuer are long, and written beside every parameter they made up a third of
+    /// the result (and of its time in the browser).
+    pub sources: Table<&'p str, &'p Source>,
 }
 
 /// id, name, region and effective period of a pack.
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug)]
 pub struct PolicySummary<'p> {
     pub id: &'p str,
     pub name: &'p str,
@@ -43,7 +46,7 @@ impl PolicySummary<'_> {
 }
 
 /// The amounts of a visit, or of all visits together.
-#[derive(Clone, Copy, Debug, Default, Serialize)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Amounts {
     pub total: Money,
     pub out_of_catalog: Money,
@@ -72,25 +75,22 @@ impl Amounts {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct VisitResult {
     pub kind: &'static str,
     pub level: &'static str,
     pub date: String,
-    #[serde(flatten)]
     pub amounts: Amounts,
     pub steps: Vec<Step>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Parameter<'p> {
     pub value: &'p Value,
     pub basis: Basis,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<&'p Source>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// A key of [`Estimate::sources`].
+    pub source: Option<&'p str>,
     pub clause: Option<&'p str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<&'p str>,
 }
 
@@ -125,17 +125,18 @@ pub fn estimate<'p>(case: &Case, policy: &'p Policy) -> Result<Estimate<'p>, Err
     let warnings: Vec<Warning> = warnings.into_iter().flatten().collect();
 
     let mut visits: Vec<VisitResult> = results.into_iter().flatten().collect();
-    for step in visits.iter_mut().flat_map(|v| &mut v.steps) {
-        for param in &mut step.params {
-            settle_pointer(policy, param);
-        }
-    }
+    let parameters = parameters(policy, &mut visits);
     let mut totals = Amounts::default();
     for v in &visits {
         totals = totals.add(&v.amounts)?;
     }
-    let parameters = parameters(policy, &visits);
-    Ok(Estimate { policy: PolicySummary::of(policy), visits, totals, warnings, parameters })
+    let mut sources = Table::new();
+    for key in parameters.iter().filter_map(|(_, p)| p.source) {
+        if let Some(source) = policy.sources.get(key) {
+            sources.get_or_insert_with(key, || source);
+        }
+    }
+    Ok(Estimate { policy: PolicySummary::of(policy), visits, totals, warnings, parameters, sources })
 }
 
 /// One visit through the three schemes.
@@ -249,37 +250,56 @@ fn check_against_policy(case: &Case, policy: &Policy) -> Result<(), Error> {
     Ok(())
 }
 
-/// A step names the parameter a rule read; where the pack leaves it out (a cap that is absent
-/// means "no cap"), it names the nearest part of the pack that is there, so every parameter
-/// shown has a value behind it.
-fn settle_pointer(policy: &Policy, pointer: &mut String) {
-    while policy.value_at(pointer).is_none() {
-        match pointer.rfind('/') {
-            Some(i) => pointer.truncate(i),
-            None => break,
-        }
-    }
-}
-
-/// Every parameter the steps used, with its value, basis and source.
-fn parameters<'p>(policy: &'p Policy, visits: &[VisitResult]) -> Table<String, Parameter<'p>> {
-    static NULL: Value = Value::Null;
-    let mut out = Table::new();
-    for pointer in visits.iter().flat_map(|v| &v.steps).flat_map(|s| &s.params) {
-        if out.contains_key(pointer) {
+/// Every parameter the steps used, with its value, basis and source. A step names the parameter
+/// a rule read; where the pack leaves it out (a cap that is absent means "no cap"), the step is
+/// made to name the nearest part of the pack that is there, so every parameter shown has a value
+/// behind it. Each pointer is looked up once per estimate, however many steps name it.
+fn parameters<'p>(policy: &'p Policy, visits: &mut [VisitResult]) -> Table<String, Parameter<'p>> {
+    let mut out: Table<String, Parameter<'p>> = Table::new();
+    // Pointers the pack does not have, and the ancestor that stands for each.
+    let mut moved: Table<String, String> = Table::new();
+    for pointer in visits.iter_mut().flat_map(|v| &mut v.steps).flat_map(|s| &mut s.params) {
+        if out.contains_key(pointer.as_str()) {
             continue;
+        }
+        if let Some(ancestor) = moved.get(pointer.as_str()) {
+            *pointer = ancestor.clone();
+            continue;
+        }
+        let (len, value) = nearest_present(policy, pointer);
+        if len < pointer.len() {
+            let ancestor = pointer[..len].to_owned();
+            moved.insert(std::mem::replace(pointer, ancestor.clone()), ancestor);
+            if out.contains_key(pointer.as_str()) {
+                continue;
+            }
         }
         let entry = policy.provenance.lookup(pointer);
         out.insert(
             pointer.clone(),
             Parameter {
-                value: policy.value_at(pointer).unwrap_or(&NULL),
+                value,
                 basis: entry.map_or(Basis::Illustrative, |e| e.basis),
-                source: entry.and_then(|e| e.source.as_ref()).and_then(|s| policy.sources.get(s)),
+                source: entry.and_then(|e| e.source.as_deref()),
                 clause: entry.and_then(|e| e.clause.as_deref()),
                 note: entry.and_then(|e| e.note.as_deref()),
             },
         );
     }
     out
+}
+
+/// The nearest pointer at or above `pointer` that the pack has (as the length of that prefix),
+/// with its value: the whole pack at worst.
+fn nearest_present<'p>(policy: &'p Policy, pointer: &str) -> (usize, &'p Value) {
+    let mut at = pointer;
+    loop {
+        if let Some(v) = policy.value_at(at) {
+            return (at.len(), v);
+        }
+        match at.rfind('/') {
+            Some(i) => at = &at[..i],
+            None => return (0, &policy.merged),
+        }
+    }
 }

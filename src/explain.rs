@@ -2,10 +2,7 @@
 //! with the JSON Pointers of the policy parameters it used.
 
 use crate::money::{Exact, Money};
-use serde::Serialize;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scheme {
     Basic,
     CriticalIllness,
@@ -13,6 +10,15 @@ pub enum Scheme {
 }
 
 impl Scheme {
+    /// The contract's name: `basic`, `critical_illness`, `medical_assistance`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Scheme::Basic => "basic",
+            Scheme::CriticalIllness => "critical_illness",
+            Scheme::MedicalAssistance => "medical_assistance",
+        }
+    }
+
     pub fn zh(self) -> &'static str {
         match self {
             Scheme::Basic => "基本医保",
@@ -23,15 +29,24 @@ impl Scheme {
 }
 
 /// What a step's amount is: paid by the scheme, withheld (left to the person), or a note.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Effect {
     Paid,
     Withheld,
     Info,
 }
 
-#[derive(Clone, Debug, Serialize)]
+impl Effect {
+    pub fn id(self) -> &'static str {
+        match self {
+            Effect::Paid => "paid",
+            Effect::Withheld => "withheld",
+            Effect::Info => "info",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
 pub struct Step {
     pub scheme: Scheme,
     pub rule: &'static str,
@@ -94,7 +109,7 @@ mod tests {
 
 /// Something the person should know about a visit that is not an error: an estimated split, a
 /// visit the scheme does not cover.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Warning {
     pub code: &'static str,
     pub visit: usize,

@@ -21,6 +21,7 @@ pub mod split;
 pub mod table;
 pub mod text;
 pub mod vocabulary;
+pub mod wire;
 pub mod year;
 
 #[cfg(target_arch = "wasm32")]
@@ -50,10 +51,18 @@ pub fn with_estimate<R>(case: &Value, pack: Option<&Value>, then: impl FnOnce(&E
     }
 }
 
-/// Estimates a case given as JSON into the contract's JSON.
+/// Estimates a case given as JSON into the contract's JSON text; with `parameters`, the values
+/// and sources of the parameters the steps name are added (see [`wire::WithParameters`]).
+pub fn estimate_json(case: &Value, pack: Option<&Value>, parameters: bool) -> Result<String, Error> {
+    with_estimate(case, pack, |e| if parameters { wire::to_string(&wire::WithParameters(e), false) } else { wire::to_string(e, false) })
+}
+
+/// Estimates a case given as JSON into the contract's JSON with `parameters` and `sources`, as a
+/// value (for Rust callers that look into it; the text form is [`estimate_json`]).
 pub fn estimate_value(case: &Value, pack: Option<&Value>) -> Result<Value, Error> {
-    with_estimate(case, pack, |e| serde_json::to_value(e))?.map_err(|e| {
-        Error::new("internal", "", format_args!("无法输出结果：{e}"), format_args!("cannot serialize the estimate: {e}"))
+    let text = estimate_json(case, pack, true)?;
+    serde_json::from_str(&text).map_err(|e| {
+        Error::new("internal", "", format_args!("无法读回结果：{e}"), format_args!("cannot read the estimate back: {e}"))
     })
 }
 

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use yibao::Error;
 
 const USAGE: &str = "用法 (usage):
-  yibao estimate [--policy PACK.json] [--format json|text] CASE.json|-
+  yibao estimate [--policy PACK.json] [--format json|text] [--parameters] CASE.json|-
+    --parameters: JSON 结果附上所用参数的取值和文件依据 (add parameters and sources)
   yibao validate PACK.json
   yibao policies";
 
@@ -50,8 +51,8 @@ fn read_json(path: &str, what: &'static str) -> Result<Value, Error> {
     })
 }
 
-fn pretty(v: &impl serde::Serialize) -> String {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+fn pretty(v: &dyn yibao::wire::ToJson) -> String {
+    let mut s = yibao::wire::to_string(v, true);
     s.push('\n');
     s
 }
@@ -60,10 +61,11 @@ fn run(args: &[String]) -> Result<String, Error> {
     let Some((cmd, rest)) = args.split_first() else { return Err(usage("缺少子命令 (missing command)")) };
     match cmd.as_str() {
         "estimate" => {
-            let (mut policy, mut format, mut case) = (None, "json", None);
+            let (mut policy, mut format, mut case, mut parameters) = (None, "json", None, false);
             let mut it = rest.iter();
             while let Some(a) = it.next() {
                 match a.as_str() {
+                    "--parameters" => parameters = true,
                     "--policy" => policy = Some(it.next().ok_or_else(|| usage("--policy 后缺少文件 (missing file)"))?),
                     "--format" => {
                         format = match it.next().map(String::as_str) {
@@ -78,7 +80,11 @@ fn run(args: &[String]) -> Result<String, Error> {
             }
             let case = read_json(case.ok_or_else(|| usage("缺少案例文件 (missing CASE.json)"))?, "case")?;
             let pack = policy.map(|p| read_json(p, "policy")).transpose()?;
-            yibao::with_estimate(&case, pack.as_ref(), |e| if format == "text" { yibao::text::render(e) } else { pretty(e) })
+            yibao::with_estimate(&case, pack.as_ref(), |e| match (format, parameters) {
+                ("text", _) => yibao::text::render(e),
+                (_, true) => pretty(&yibao::wire::WithParameters(e)),
+                _ => pretty(e),
+            })
         }
         "validate" => {
             let [path] = rest else { return Err(usage("validate 需要一个政策包文件 (one PACK.json)")) };

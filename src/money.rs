@@ -148,11 +148,13 @@ impl Rate {
 }
 
 impl fmt::Display for Money {
-    /// Exactly two decimals, no grouping: the contract's wire form ("28730.00").
+    /// Exactly two decimals, no grouping: the contract's wire form ("28730.00"). Every amount of
+    /// a result passes through here, so it takes the same u64 path as [`Grouped`] rather than
+    /// `Decimal`'s own (96-bit) formatting.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = self.0;
         d.rescale(2);
-        write!(f, "{d}")
+        write_decimal(f, d, false)
     }
 }
 
@@ -173,49 +175,71 @@ pub struct Grouped(pub Decimal);
 
 impl fmt::Display for Grouped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = self.0;
-        if d.is_sign_negative() && !d.is_zero() {
-            f.write_str("-")?;
-        }
-        // The fast path: u64 arithmetic, which every amount of money fits (128-bit division is
-        // a slow software routine in WebAssembly). An unrounded intermediate with many decimals
-        // (a long rate times a large sum) may not fit; it takes the decimal's own text instead.
-        // Neither path can fail: a Display that returns an error makes `format!` panic.
-        let fast = u64::try_from(d.mantissa().unsigned_abs()).ok().zip(10u64.checked_pow(d.scale()));
-        let Some((mantissa, pow)) = fast else {
-            let text = d.abs().to_string();
-            let (int, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
-            write_grouped_digits(f, int.bytes().map(|b| b - b'0').collect::<Vec<u8>>().iter().copied())?;
-            return if frac.is_empty() { Ok(()) } else { write!(f, ".{frac}") };
-        };
-        let (int, frac) = (mantissa / pow, mantissa % pow);
-        let mut digits = [0u8; 20];
-        let mut n = 0;
-        let mut rest = int;
-        loop {
-            digits[n] = (rest % 10) as u8;
-            n += 1;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
-        write_grouped_digits(f, digits[..n].iter().rev().copied())?;
-        if d.scale() > 0 {
-            write!(f, ".{:0width$}", frac, width = d.scale() as usize)?;
-        }
-        Ok(())
+        write_decimal(f, self.0, true)
     }
 }
 
-/// Writes decimal digits (most significant first) with a comma every three from the right.
-fn write_grouped_digits(f: &mut fmt::Formatter<'_>, digits: impl ExactSizeIterator<Item = u8>) -> fmt::Result {
-    let len = digits.len();
-    for (i, digit) in digits.enumerate() {
+/// Writes a decimal with all the decimals its scale has, with thousands separators when
+/// `grouped`.
+fn write_decimal(f: &mut fmt::Formatter<'_>, d: Decimal, grouped: bool) -> fmt::Result {
+    if d.is_sign_negative() && !d.is_zero() {
+        f.write_str("-")?;
+    }
+    // The fast path: u64 arithmetic, which every amount of money fits (128-bit division is
+    // a slow software routine in WebAssembly). An unrounded intermediate with many decimals
+    // (a long rate times a large sum) may not fit; it takes the decimal's own text instead.
+    // Neither path can fail: a Display that returns an error makes `format!` panic.
+    let fast = u64::try_from(d.mantissa().unsigned_abs()).ok().zip(10u64.checked_pow(d.scale()));
+    let Some((mantissa, pow)) = fast else {
+        let text = d.abs().to_string();
+        let (int, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
+        write_digits(f, int.as_bytes(), grouped)?;
+        return if frac.is_empty() { Ok(()) } else { write!(f, ".{frac}") };
+    };
+    // Written right to left into one buffer and handed over in one piece: the fraction, the
+    // point, then the integer digits with a comma every three when `grouped`.
+    let mut buf = [0u8; 48];
+    let mut at = buf.len();
+    let mut put = |b: u8| {
+        at -= 1;
+        buf[at] = b;
+    };
+    let (mut int, mut frac) = (mantissa / pow, mantissa % pow);
+    if d.scale() > 0 {
+        for _ in 0..d.scale() {
+            put(b'0' + (frac % 10) as u8);
+            frac /= 10;
+        }
+        put(b'.');
+    }
+    let mut count = 0;
+    loop {
+        if grouped && count > 0 && count % 3 == 0 {
+            put(b',');
+        }
+        put(b'0' + (int % 10) as u8);
+        count += 1;
+        int /= 10;
+        if int == 0 {
+            break;
+        }
+    }
+    f.write_str(std::str::from_utf8(&buf[at..]).unwrap_or_default())
+}
+
+/// Writes ASCII digits (most significant first), with a comma every three from the right when
+/// `grouped`.
+fn write_digits(f: &mut fmt::Formatter<'_>, digits: &[u8], grouped: bool) -> fmt::Result {
+    let text = std::str::from_utf8(digits).unwrap_or_default();
+    if !grouped {
+        return f.write_str(text);
+    }
+    let len = text.len();
+    for (i, digit) in text.char_indices() {
         if i > 0 && (len - i) % 3 == 0 {
             f.write_str(",")?;
         }
-        f.write_char(char::from(b'0' + digit))?;
+        f.write_char(digit)?;
     }
     Ok(())
 }
@@ -263,13 +287,6 @@ fn parse_decimal_str(s: &str) -> Option<Decimal> {
     Decimal::from_str_exact(s).ok()
 }
 
-/// Amounts leave the engine as strings with exactly two decimals, never as JSON numbers.
-impl serde::Serialize for Money {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,6 +315,12 @@ mod tests {
         let wide = Decimal::from_str_exact("0.0000000000000000000012").unwrap();
         assert_eq!(grouped(wide), "0.0000000000000000000012");
         assert_eq!(Money::round(Decimal::new(100000, 0)).grouped().to_string(), "100,000.00");
+        // The wire form: no grouping, always two decimals, padded fractions.
+        assert_eq!(Money::round(Decimal::new(0, 0)).to_string(), "0.00");
+        assert_eq!(Money::round(Decimal::new(7, 2)).to_string(), "0.07");
+        assert_eq!(Money::round(Decimal::new(10000000000, 2)).to_string(), "100000000.00");
+        assert_eq!(grouped(Decimal::new(i64::MAX, 0)), "9,223,372,036,854,775,807");
+        assert_eq!(grouped(Decimal::from_i128_with_scale(18_446_744_073_709_551_615, 19)), "1.8446744073709551615");
     }
 
     #[test]

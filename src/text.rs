@@ -68,9 +68,10 @@ pub fn render(e: &Estimate) -> String {
     let illustrative: Vec<&String> = e.parameters.iter().filter(|(_, p)| p.basis == crate::policy::Basis::Illustrative).map(|(k, _)| k).collect();
     let _ = writeln!(out, "\n参数来源：");
     for (pointer, param) in e.parameters.iter() {
-        let src = match (&param.source, &param.clause) {
-            (Some(s), Some(c)) => format!("{} {}", s.number, c),
-            (Some(s), None) => s.number.clone(),
+        let number = param.source.and_then(|k| e.sources.get(k)).map(|s| s.number.as_str());
+        let src = match (number, &param.clause) {
+            (Some(n), Some(c)) => format!("{n} {c}"),
+            (Some(n), None) => n.to_owned(),
             _ => "示例参数（无文件依据，须按本地政策核实）".to_owned(),
         };
         let _ = writeln!(out, "  {pointer}：{src}");

@@ -5,7 +5,6 @@
 
 use crate::error::Error;
 use js_sys::{Reflect, JSON};
-use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -25,32 +24,29 @@ fn from_js(value: &JsValue, what: &'static str) -> Result<Value, Error> {
     serde_json::from_str(&text).map_err(|e| bad(e.to_string()))
 }
 
-fn to_js(value: &impl Serialize) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value).map_err(|e| error_js(&Error::new("internal", "", format_args!("无法输出结果：{e}"), format_args!("cannot serialize: {e}"))))?;
-    JSON::parse(&text)
+fn to_js(value: &dyn crate::wire::ToJson) -> Result<JsValue, JsValue> {
+    JSON::parse(&crate::wire::to_string(value, false))
 }
 
 fn error_js(e: &Error) -> JsValue {
-    let text = e.to_json().to_string();
+    let text = e.to_json();
     JSON::parse(&text).unwrap_or_else(|_| JsValue::from_str(&text))
 }
 
 /// `estimate(case, options?)`: `options.policy` may hold a pack object; otherwise the case's
-/// `policy` id (or `region`) picks a bundled pack.
+/// `policy` id (or `region`) picks a bundled pack. `options.parameters: true` adds the
+/// `parameters` and `sources` of the explanation.
 #[wasm_bindgen]
 pub fn estimate(case: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let case = from_js(&case, "case").map_err(|e| error_js(&e))?;
-    let pack = if options.is_object() {
-        let p = Reflect::get(&options, &JsValue::from_str("policy")).unwrap_or(JsValue::UNDEFINED);
-        if p.is_undefined() || p.is_null() {
-            None
-        } else {
-            Some(from_js(&p, "policy").map_err(|e| error_js(&e))?)
-        }
-    } else {
-        None
+    let option = |name: &str| {
+        let v = if options.is_object() { Reflect::get(&options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED };
+        Some(v).filter(|v| !v.is_undefined() && !v.is_null())
     };
-    crate::with_estimate(&case, pack.as_ref(), |e| to_js(e)).map_err(|e| error_js(&e))?
+    let pack = option("policy").map(|p| from_js(&p, "policy")).transpose().map_err(|e| error_js(&e))?;
+    let parameters = option("parameters").is_some_and(|v| v.is_truthy());
+    crate::with_estimate(&case, pack.as_ref(), |e| if parameters { to_js(&crate::wire::WithParameters(e)) } else { to_js(e) })
+        .map_err(|e| error_js(&e))?
 }
 
 /// `validatePolicy(pack)`: the pack's summary when valid; throws `invalid_policy` with a JSON

@@ -23,6 +23,14 @@ fn estimate_json_from_stdin() {
     assert_eq!(v["totals"]["reimbursed"], "43265.37");
     assert_eq!(v["totals"]["out_of_pocket"], "6734.63");
     assert!(err.is_empty());
+    // Parameters only when asked for; then every step's pointer is there with its value.
+    assert!(v.get("parameters").is_none() && v.get("sources").is_none());
+    let (code, out, err) = yibao(&["estimate", "--parameters", "--policy", POLICY, "-"], CASE);
+    assert_eq!(code, 0, "{err}");
+    let w: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(w["totals"], v["totals"]);
+    assert_eq!(w["parameters"]["/basic/inpatient/levels/municipal/deductible"]["value"], "800");
+    assert!(w["sources"].is_object());
 }
 
 #[test]

@@ -829,11 +829,19 @@ fn assert_explained(out: &Value) {
             }
         }
     }
+    // `sources` holds exactly the documents the parameters cite, as the pack lists them.
+    let cited: BTreeSet<&str> = params.values().filter_map(|q| q["source"].as_str()).collect();
+    let listed: BTreeSet<&str> = out["sources"].as_object().expect("sources object").keys().map(String::as_str).collect();
+    assert_eq!(cited, listed, "{}", p.id);
+    for key in listed {
+        assert_eq!(out["sources"][key], serde_json::from_str::<Value>(&yibao::wire::to_string(p.sources.get(key).unwrap(), false)).unwrap(), "{}: {key}", p.id);
+    }
     for (ptr, param) in params {
         let basis = p.provenance.lookup(ptr).map_or(Basis::Illustrative, |e| e.basis);
-        assert_eq!(param["basis"], serde_json::to_value(basis).unwrap(), "{}: {ptr}", p.id);
+        assert_eq!(param["basis"], basis.id(), "{}: {ptr}", p.id);
         if param["basis"] == "document" {
-            let number = param["source"]["number"].as_str().unwrap_or("");
+            let key = param["source"].as_str().unwrap_or("");
+            let number = out["sources"][key]["number"].as_str().unwrap_or("");
             let clause = param["clause"].as_str().unwrap_or("");
             assert!(!number.is_empty() && !clause.is_empty(), "{}: document parameter {ptr} without source number and clause: {param}", p.id);
         }
@@ -864,7 +872,7 @@ fn gansu_critical_illness_step_cites_72_hao() {
     for ptr in ["/critical_illness/preferential/threshold", "/critical_illness/preferential/bands"] {
         let param = &out["parameters"][ptr];
         assert_eq!(param["basis"], "document", "{ptr}: {param}");
-        assert_eq!(param["source"]["number"], "甘政办发〔2018〕72号", "{ptr}");
+        assert_eq!(out["sources"][param["source"].as_str().unwrap()]["number"], "甘政办发〔2018〕72号", "{ptr}");
     }
 }
 

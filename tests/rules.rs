@@ -250,7 +250,8 @@ fn every_step_names_parameters_with_their_basis() {
     assert_eq!(params["/basic/inpatient/levels/county/deductible"]["basis"], "illustrative");
     assert_eq!(params["/basic/inpatient/levels/county/deductible"]["value"], "500");
     assert_eq!(params["/critical_illness/preferential/threshold"]["basis"], "document");
-    assert_eq!(params["/critical_illness/preferential/threshold"]["source"]["number"], "甘政办发〔2018〕72号");
+    let key = params["/critical_illness/preferential/threshold"]["source"].as_str().expect("a source key");
+    assert_eq!(out["sources"][key]["number"], "甘政办发〔2018〕72号");
 }
 
 #[test]

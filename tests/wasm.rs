@@ -126,7 +126,19 @@ fn bundled_packs_and_validation() {
     )
     .unwrap();
     assert_eq!(s(&out, &["policy", "id"]), "gansu-2018");
+    // 县级 deductible 500, then 75%: (11,000 − 500) × 75% = 7,875.
+    assert_eq!(s(&out, &["visits", "0", "basic"]), "7875.00");
+    // Parameters and sources only when asked for.
+    assert!(get(&out, &["parameters"]).is_undefined());
+    assert!(get(&out, &["sources"]).is_undefined());
+    let out = estimate(
+        js(r#"{"policy": "gansu-2018", "person": {"category": "ordinary"}, "visits": [{"kind": "inpatient", "level": "county", "date": "2024-03-01", "total": "12000", "out_of_catalog": "1000"}]}"#),
+        js(r#"{"parameters": true}"#),
+    )
+    .unwrap();
     assert_eq!(s(&out, &["parameters", "/critical_illness/threshold", "basis"]), "document");
+    let key = s(&out, &["parameters", "/critical_illness/threshold", "source"]);
+    assert_eq!(s(&out, &["sources", &key, "number"]), "甘政办发〔2018〕72号");
     let summary = validate_policy(js(EXAMPLE_POLICY)).unwrap();
     assert_eq!(s(&summary, &["id"]), "example");
     let e = validate_policy(js(r#"{"format": "yibao-policy/1", "id": "x", "extends": "nowhere"}"#)).unwrap_err();

@@ -356,7 +356,8 @@ function compute({ focus = false, announce = true, updateLink = true } = {}) {
   }
   let est;
   try {
-    est = state.engine.estimate(c);
+    // The explanation shows each parameter's value and document: ask for them.
+    est = state.engine.estimate(c, { parameters: true });
   } catch (e) {
     const err = e && e.error ? e.error : { path: '', message: '计算时出现问题，请检查填写的内容后重试。' };
     const m = { path: err.path ?? '', message: zhPart(err.message) };

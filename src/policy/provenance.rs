@@ -2,10 +2,7 @@
 //! document and clause, or marks them illustrative. A pointer covers everything below it and the
 //! deepest pointer wins; a parameter without any pointer counts as illustrative.
 
-use serde::Serialize;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Basis {
     /// Stated in the cited document.
     Document,
@@ -16,6 +13,15 @@ pub enum Basis {
 }
 
 impl Basis {
+    /// The pack's and the result's name: `document`, `guidance`, `illustrative`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Basis::Document => "document",
+            Basis::Guidance => "guidance",
+            Basis::Illustrative => "illustrative",
+        }
+    }
+
     pub fn from_id(s: &str) -> Option<Basis> {
         match s {
             "document" => Some(Basis::Document),

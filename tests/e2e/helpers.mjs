@@ -160,12 +160,13 @@ export async function waitForResult(page) {
   await page.waitForSelector('#result-body:not([hidden])', { timeout: 15000 });
 }
 
-/** The engine the page itself loads, run on a case in the page. */
+/** The engine the page itself loads, run on a case in the page (with parameters, as the page
+ *  asks for them). */
 export async function engineEstimate(page, c) {
   return page.evaluate(async (c) => {
     const eng = await (await import('/pkg/index.js')).load();
     try {
-      return { ok: eng.estimate(c) };
+      return { ok: eng.estimate(c, { parameters: true }) };
     } catch (e) {
       return { err: e && e.error ? e.error : String(e) };
     }
@@ -252,7 +253,8 @@ export async function assertShows(page, est) {
         } else if (p.source) {
           // The first time a parameter appears: its document number, and the clause when it is
           // the basis of the number.
-          assert.ok(line.includes(p.source.number), `${ptrs[j]} shows ${p.source.number}`);
+          const { number } = est.sources[p.source];
+          assert.ok(line.includes(number), `${ptrs[j]} shows ${number}`);
           if (p.clause && p.basis !== 'illustrative') assert.ok(line.includes(p.clause), `${ptrs[j]} shows its clause`);
         }
         explained.add(ptrs[j]);

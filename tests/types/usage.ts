@@ -19,7 +19,11 @@ export async function run(): Promise<string> {
     // @ts-expect-error: amounts are strings, not numbers
     const n: number = e.totals.reimbursed;
     void n;
-    const sources = Object.values(e.parameters).map((p) => p.source?.number ?? '示例参数');
+    // @ts-expect-error: parameters come only when asked for, so they may be absent
+    Object.values(e.parameters).length;
+    const explained = yibao.estimate(c, { parameters: true });
+    const cited = explained.sources ?? {};
+    const sources = Object.values(explained.parameters ?? {}).map((p) => (p.source ? cited[p.source].number : '示例参数'));
     return `${e.totals.reimbursed} ${text} ${sources.join()}`;
   } catch (err) {
     const { error } = err as YibaoError;

@@ -211,7 +211,7 @@ function renderSteps(est, c) {
       const used = [...new Set(s.params ?? [])];
       if (used.length) {
         const ul = el('ul', { class: 'basis' });
-        for (const ptr of used) ul.append(paramItem(ptr, params[ptr], seen));
+        for (const ptr of used) ul.append(paramItem(ptr, params[ptr], est.sources ?? {}, seen));
         li.append(ul);
       }
       ol.append(li);
@@ -226,7 +226,7 @@ function renderSteps(est, c) {
 
 /** One parameter a step used: its name and value, then its source or the 示例参数 mark. A
  *  parameter already explained above is only named again; a long note is shown once. */
-function paramItem(ptr, p, seen) {
+function paramItem(ptr, p, sources, seen) {
   const li = el('li');
   const name = paramName(ptr);
   const value = p ? paramValue(ptr, p.value) : '';
@@ -238,8 +238,9 @@ function paramItem(ptr, p, seen) {
     return li;
   }
   seen.ptrs.add(ptr);
-  if (p?.source) {
-    const ref = illustrative ? `参考 ${p.source.number}` : `依据 ${p.source.number}${p.clause ? ` ${p.clause}` : ''}`;
+  const source = p?.source ? sources[p.source] : undefined;
+  if (source) {
+    const ref = illustrative ? `参考 ${source.number}` : `依据 ${source.number}${p.clause ? ` ${p.clause}` : ''}`;
     li.append(' ', el('span', { class: 'src', text: ref }));
     if (p.basis === 'guidance') li.append(' ', el('span', { class: 'badge guidance', text: '按国家指导范围取值' }));
   }
@@ -257,16 +258,12 @@ function renderPolicy(est) {
   $('policy-line').textContent = `${p.name ?? p.id}（${p.region?.name ?? ''}${eff}）`;
   const ul = $('sources');
   ul.replaceChildren();
-  const seen = new Map();
-  let illustrative = false;
-  for (const v of Object.values(est.parameters ?? {})) {
-    if (v.basis === 'illustrative' || !v.source) illustrative = true;
-    if (v.source && !seen.has(v.source.number)) seen.set(v.source.number, v.source);
-  }
-  for (const s of seen.values()) {
+  const illustrative = Object.values(est.parameters ?? {}).some((v) => v.basis === 'illustrative' || !v.source);
+  const cited = Object.values(est.sources ?? {});
+  for (const s of cited) {
     ul.append(el('li', { text: `${s.number}${s.title ? `《${s.title}》` : ''}${s.issuer ? `，${s.issuer}` : ''}${s.date ? `，${s.date}` : ''}` }));
   }
-  if (!seen.size) ul.append(el('li', { text: '本次结果没有用到有文件依据的参数。' }));
+  if (!cited.length) ul.append(el('li', { text: '本次结果没有用到有文件依据的参数。' }));
   $('illustrative-note').hidden = !illustrative;
 }
 
