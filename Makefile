@@ -29,8 +29,9 @@ test: browser test-rust www test-wasm test-types test-e2e
 test-rust:
 	cargo test --all-targets
 
-# The engine compiled to wasm, through its JS API: in Node, then in headless Chromium.
-test-wasm: tools
+# The engine compiled to wasm, through its JS API: in Node, then in headless Chromium. The tests
+# register the bundled packs from the package's own pkg/packs.json, as its loader does.
+test-wasm: pkg
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	  cargo test --target wasm32-unknown-unknown --test wasm
 	WASM_BINDGEN_USE_BROWSER=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

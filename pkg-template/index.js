@@ -13,9 +13,10 @@ export async function supportsDefaultBuild() {
 }
 
 /**
- * Loads the engine once and resolves to its API:
+ * Loads the engine and its bundled policy packs (packs.json) once, and resolves to its API:
  * { estimate(case, options?), validatePolicy(pack), policies(), version(), build }.
- * Rejects with { error: { code: 'no_webassembly', ... } } where WebAssembly is missing.
+ * Rejects with { error: { code: 'no_webassembly', ... } } where WebAssembly is missing, and
+ * { error: { code: 'packs_unavailable', ... } } when packs.json cannot be fetched.
  */
 export function load() {
   if (!ready) {
@@ -23,10 +24,23 @@ export function load() {
       if (typeof WebAssembly !== 'object') {
         throw { error: { code: 'no_webassembly', path: '', message: '此浏览器不支持 WebAssembly，请升级浏览器或微信后再试 (this browser has no WebAssembly)' } };
       }
+      // The bundled policy packs are data beside the module, fetched while it compiles.
+      const packs = fetch(new URL('./packs.json', import.meta.url)).then((res) => {
+        if (!res.ok) throw new Error(`packs.json: HTTP ${res.status}`);
+        return res.json();
+      });
+      packs.catch(() => {}); // handled below, once the module is ready
       const modern = await supportsDefaultBuild();
       const engine = modern ? await import('./yibao.js') : await import('./mvp/yibao.js');
       const wasm = new URL(modern ? './yibao_bg.wasm' : './mvp/yibao_bg.wasm', import.meta.url);
       await engine.default({ module_or_path: wasm });
+      let list;
+      try {
+        list = await packs;
+      } catch (e) {
+        throw { error: { code: 'packs_unavailable', path: '', message: `无法载入内置政策包，请检查网络后刷新页面 (cannot load the bundled policy packs: ${e && e.message})` } };
+      }
+      engine.registerPacks(list);
       return {
         estimate: (c, options) => engine.estimate(c, options),
         validatePolicy: (pack) => engine.validatePolicy(pack),
@@ -35,6 +49,10 @@ export function load() {
         build: modern ? 'default' : 'mvp',
       };
     })();
+    // A failed load (the network dropped while fetching) may be retried by calling load() again.
+    ready.catch(() => {
+      ready = undefined;
+    });
   }
   return ready;
 }

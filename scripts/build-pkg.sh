@@ -36,11 +36,19 @@ wasm-bindgen --target web --out-dir "$OUT/mvp" --out-name yibao target/mvp/lower
 "$WASM_OPT" -Oz --mvp-features --strip-debug --strip-producers "$OUT/mvp/yibao_bg.wasm" -o "$OUT/mvp/yibao_bg.wasm"
 rm -f "$OUT/mvp/yibao.d.ts" "$OUT/mvp/yibao_bg.wasm.d.ts" "$OUT/mvp/.gitignore" "$OUT/.gitignore"
 
+# The bundled packs ship beside the module (see src/bundled.rs), minified, in the order the
+# command line embeds them: the include_str! list of src/bundled.rs is the one list of them.
+mapfile -t packs < <(sed -n 's|.*include_str!("\.\./\(packs/[^"]*\.json\)").*|\1|p' src/bundled.rs)
+[ "${#packs[@]}" -gt 0 ] || { echo "no packs listed in src/bundled.rs" >&2; exit 1; }
+node -e 'const fs = require("fs"); const [out, ...files] = process.argv.slice(1);
+  fs.writeFileSync(out, JSON.stringify(files.map((f) => JSON.parse(fs.readFileSync(f, "utf8")))));' "$OUT/packs.json" "${packs[@]}"
+
 cp pkg-template/package.json pkg-template/README.md pkg-template/index.js pkg-template/index.d.ts "$OUT/"
 cp node_modules/wasm-feature-detect/dist/esm/index.js "$OUT/feature-detect.js"
 # The package's version is the crate's.
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 sed -i "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" "$OUT/package.json"
 
+printf 'pkg/packs.json         %7d bytes, %6d gzipped (-9)\n' "$(wc -c < "$OUT/packs.json")" "$(gzip -9c "$OUT/packs.json" | wc -c)"
 printf 'pkg/yibao_bg.wasm      %7d bytes, %6d gzipped (-9)\n' "$(wc -c < "$OUT/yibao_bg.wasm")" "$(gzip -9c "$OUT/yibao_bg.wasm" | wc -c)"
 printf 'pkg/mvp/yibao_bg.wasm  %7d bytes, %6d gzipped (-9)\n' "$(wc -c < "$OUT/mvp/yibao_bg.wasm")" "$(gzip -9c "$OUT/mvp/yibao_bg.wasm" | wc -c)"

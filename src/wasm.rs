@@ -64,6 +64,15 @@ pub fn policies() -> Result<JsValue, JsValue> {
     to_js(&crate::policies().map_err(|e| error_js(&e))?)
 }
 
+/// `registerPacks(packs)`: the bundled packs (the package's `packs.json`, an array, parents
+/// first), validated. The loader calls it once, before any estimate; it is not part of the API
+/// the loader hands out.
+#[wasm_bindgen(js_name = registerPacks)]
+pub fn register_packs(packs: JsValue) -> Result<(), JsValue> {
+    let packs = from_js(&packs, "packs").map_err(|e| error_js(&e))?;
+    crate::bundled::register(packs).map_err(|e| error_js(&e))
+}
+
 /// `version()`: the engine's version.
 #[wasm_bindgen]
 pub fn version() -> String {

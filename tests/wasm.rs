@@ -6,9 +6,16 @@
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
-use yibao::wasm::{estimate, policies, validate_policy, version};
+use yibao::wasm::{estimate, policies, register_packs, validate_policy, version};
 
 const EXAMPLE_POLICY: &str = include_str!("../../shared/spec/example-policy.json");
+
+/// The packs the package ships beside the module (`make pkg` writes them), registered once as
+/// the package's loader does.
+fn with_bundled_packs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| register_packs(js(include_str!("../pkg/packs.json"))).expect("the shipped packs are valid"));
+}
 
 fn js(text: &str) -> JsValue {
     JSON::parse(text).expect("test JSON")
@@ -44,6 +51,7 @@ fn four(out: &JsValue, i: &str) -> [String; 4] {
 
 #[wasm_bindgen_test]
 fn example_1_and_2() {
+    with_bundled_packs();
     let out = estimate(visit_case("ordinary", MUNICIPAL_50K), options()).unwrap();
     assert_eq!(four(&out, "0"), ["28730.00", "6825.50", "0.00", "14444.50"]);
     let out = estimate(visit_case("low_income", MUNICIPAL_50K), options()).unwrap();
@@ -54,6 +62,7 @@ fn example_1_and_2() {
 
 #[wasm_bindgen_test]
 fn example_3_threshold_once_a_year() {
+    with_bundled_packs();
     let visits = |d2: &str| {
         format!(
             r#"[{{"kind": "inpatient", "level": "county", "date": "2024-03-01", "total": "12000", "out_of_catalog": "1000"}},
@@ -70,6 +79,7 @@ fn example_3_threshold_once_a_year() {
 
 #[wasm_bindgen_test]
 fn examples_4_and_5_day_surgery_and_rounding() {
+    with_bundled_packs();
     let out = estimate(visit_case("ordinary", r#"[{"kind": "day_surgery", "level": "county", "date": "2024-06-01", "total": "8000", "out_of_catalog": "0"}]"#), options()).unwrap();
     assert_eq!(s(&out, &["visits", "0", "basic"]), "5812.50");
     // JS numbers in: 500.7 is read as exactly 500.70.
@@ -79,6 +89,7 @@ fn examples_4_and_5_day_surgery_and_rounding() {
 
 #[wasm_bindgen_test]
 fn example_6_bands_from_zero() {
+    with_bundled_packs();
     let mut pack: serde_json::Value = serde_json::from_str(EXAMPLE_POLICY).unwrap();
     pack["basic"]["inpatient"]["annual_cap"] = "100000".into();
     pack["critical_illness"]["threshold"] = "10000".into();
@@ -92,6 +103,7 @@ fn example_6_bands_from_zero() {
 
 #[wasm_bindgen_test]
 fn example_7_and_other_errors_are_thrown_as_the_contract_object() {
+    with_bundled_packs();
     let cases = [
         (r#"[{"kind": "inpatient", "level": "county", "date": "2024-02-30", "total": "1000"}]"#, "invalid_date", "visits[0].date"),
         (r#"[{"kind": "inpatient", "level": "county", "date": "2024-02-01", "total": "-1"}]"#, "invalid_amount", "visits[0].total"),
@@ -116,9 +128,13 @@ fn example_7_and_other_errors_are_thrown_as_the_contract_object() {
 
 #[wasm_bindgen_test]
 fn bundled_packs_and_validation() {
+    with_bundled_packs();
     let list = policies().unwrap();
     let ids: Vec<String> = js_sys::Array::from(&list).iter().map(|p| s(&p, &["id"])).collect();
     assert_eq!(ids, ["national-baseline", "gansu-2018", "qujing-2022", "guangdong-2025", "jinan-2023", "fengze-2021"]);
+    // The packs are registered once; a second set is refused, not mixed in.
+    let e = register_packs(js("[]")).unwrap_err();
+    assert_eq!(s(&e, &["error", "code"]), "packs_registered");
     // A bundled pack by id: Gansu's 大病 for 低保 on 合规自付 7,125 (threshold 2000 → 5,125 × 72%).
     let out = estimate(
         js(r#"{"policy": "gansu-2018", "person": {"category": "ordinary"}, "visits": [{"kind": "inpatient", "level": "county", "date": "2024-03-01", "total": "12000", "out_of_catalog": "1000"}]}"#),

@@ -83,15 +83,15 @@ try {
     await context.close();
   }
   const gz = (f) => gzipSync(readFileSync(join(ROOT, 'pkg', f)), { level: 9 }).length;
-  const loaded = ['index.js', 'feature-detect.js', 'yibao.js', 'yibao_bg.wasm'];
+  const loaded = ['index.js', 'feature-detect.js', 'yibao.js', 'yibao_bg.wasm', 'packs.json'];
   const bytes = loaded.reduce((s, f) => s + gz(f), 0);
-  const row = (label, value) => console.log(`  ${label.padEnd(32)}${value}`);
+  const row = (label, value) => console.log(`  ${label.padEnd(34)}${value}`);
   console.log(`engine in headless Chromium (${build} build), median of ${RUNS} page loads`);
   row('page start → module ready', `${median(ready).toFixed(1)} ms`);
   row('first call (1 visit)', `${median(firstCall).toFixed(2)} ms`);
   SCENARIOS.forEach((sc, i) => row(sc.name, `${median(perCall[i]).toFixed(1)} µs`));
   row('yibao_bg.wasm gzip -9', `${gz('yibao_bg.wasm')} bytes`);
-  row('loader + glue + wasm, gzip -9', `${bytes} bytes`);
+  row('loader+glue+wasm+packs, gzip -9', `${bytes} bytes`);
 } finally {
   await browser.close();
   await server.stop();

@@ -34,6 +34,32 @@ test('the engine is the real build and lists the bundled packs', async () => {
   await p.close();
 });
 
+test('without packs.json the page says so in words, and a later load() succeeds', async () => {
+  const p = await openPage(browser, srv.origin);
+  const { page } = p;
+  await page.route('**/pkg/packs.json', (route) => route.fulfill({ status: 503, body: 'busy' }));
+  await page.goto(srv.origin + '/');
+  const status = page.locator('#engine-status');
+  await status.filter({ hasText: '计算程序没有加载成功' }).waitFor();
+  const failed = await page.evaluate(async () => {
+    try {
+      await (await import('/pkg/index.js')).load();
+      return null;
+    } catch (e) {
+      return e.error;
+    }
+  });
+  assert.equal(failed.code, 'packs_unavailable');
+  assert.match(failed.message, /^无法载入内置政策包/);
+  // The network is back: the loader tries again instead of keeping the failure.
+  await page.unroute('**/pkg/packs.json');
+  const ids = await page.evaluate(async () => (await (await import('/pkg/index.js')).load()).policies().map((x) => x.id));
+  assert.ok(ids.includes('gansu-2018'));
+  // The only problem seen is the refused packs.json itself: no page error, no CSP violation.
+  assert.deepEqual(p.problems.filter((x) => !x.includes('packs.json') && !x.includes('503')), []);
+  await p.close();
+});
+
 // Worked by hand from rules.md and the bundled 甘肃 pack (county 起付线 500 and 75% are the
 // baseline's illustrative values; 困难群体 大病 threshold 2,000 at 72% up to 1万 from 甘政办发〔2018〕72号;
 // 低保 assistance 70%):
@@ -79,9 +105,16 @@ test('the MVP fallback build gives the same estimates and errors as the default 
       ],
     };
     const bad = { ...c, visits: [{ ...c.visits[0], total: '-1' }] };
+    const packs = await (await fetch('/pkg/packs.json')).json();
     const run = async (path) => {
       const m = await import(path);
       await m.default({ module_or_path: new URL(path.replace('yibao.js', 'yibao_bg.wasm'), location.href) });
+      // The bundled packs, as the loader gives them (the default build's module has them already).
+      try {
+        m.registerPacks(packs);
+      } catch (e) {
+        if (e?.error?.code !== 'packs_registered') throw e;
+      }
       let error;
       try { m.estimate(bad); } catch (e) { error = e; }
       return { estimate: m.estimate(c), error };
