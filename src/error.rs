@@ -83,11 +83,25 @@ impl Path {
 }
 
 /// The contract's error: `{"error": {"code", "path", "message"}}`.
+///
+/// Boxed: every fallible step of reading a pack or a case returns `Result<_, Error>`, and a
+/// one-pointer error keeps each of those results small and each `?` a pointer copy — the
+/// unboxed error's seven words were copied at hundreds of sites, kilobytes of the wasm module.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error {
+pub struct Error(Box<Detail>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detail {
     pub code: &'static str,
     pub path: String,
     pub message: String,
+}
+
+impl std::ops::Deref for Error {
+    type Target = Detail;
+    fn deref(&self) -> &Detail {
+        &self.0
+    }
 }
 
 impl Error {
@@ -99,7 +113,7 @@ impl Error {
     }
 
     fn build(code: &'static str, path: String, zh: &dyn fmt::Display, en: &dyn fmt::Display) -> Error {
-        Error { code, path, message: format!("{zh} ({en})") }
+        Error(Box::new(Detail { code, path, message: format!("{zh} ({en})") }))
     }
 
     /// The contract's wire form, `{"error": {"code", "path", "message"}}`, as JSON text.
@@ -109,8 +123,9 @@ impl Error {
 
     /// Any fault in a pack is reported as `invalid_policy` with a JSON Pointer into the pack,
     /// whatever the underlying check was; the message keeps the detail.
-    pub fn into_policy_error(self) -> Error {
-        Error { code: "invalid_policy", ..self }
+    pub fn into_policy_error(mut self) -> Error {
+        self.0.code = "invalid_policy";
+        self
     }
 }
 
