@@ -29,24 +29,21 @@ fn case(visits: usize) -> Value {
 }
 
 fn bench(c: &mut Criterion) {
-    let pack = example_policy();
-    let policy = yibao::load_policy(&pack).unwrap();
-    let pack_text = pack.to_string();
+    let pack_text = example_policy().to_string();
+    let policy = yibao::load_policy(&yibao::json::parse(&pack_text).unwrap()).unwrap();
     for n in [1, 20] {
-        let case_json = case(n);
-        let parsed = yibao::Case::from_json(&case_json).unwrap();
+        let case_text = case(n).to_string();
+        let parsed = yibao::Case::from_json(&yibao::json::parse(&case_text).unwrap()).unwrap();
         c.bench_function(&format!("estimate {n} visit(s), parsed"), |b| b.iter(|| yibao::estimate(black_box(&parsed), &policy).unwrap()));
-        let case_text = case_json.to_string();
         c.bench_function(&format!("estimate {n} visit(s), JSON in and out"), |b| {
             b.iter(|| {
-                let case: Value = serde_json::from_str(black_box(&case_text)).unwrap();
-                let parsed = yibao::Case::from_json(&case).unwrap();
+                let parsed = yibao::Case::from_json(&yibao::json::parse(black_box(&case_text)).unwrap()).unwrap();
                 yibao::wire::to_string(&yibao::estimate(&parsed, &policy).unwrap(), false)
             })
         });
     }
     c.bench_function("load pack from JSON text (example-policy)", |b| {
-        b.iter(|| yibao::load_policy(&serde_json::from_str::<Value>(black_box(&pack_text)).unwrap()).unwrap())
+        b.iter(|| yibao::load_policy(&yibao::json::parse(black_box(&pack_text)).unwrap()).unwrap())
     });
 }
 

@@ -7,7 +7,7 @@
 
 use crate::error::Error;
 use crate::policy::Policy;
-use serde_json::Value;
+use crate::json::Value;
 use std::sync::OnceLock;
 
 /// The shipped packs' JSON, for builds that carry them. A parent comes before the packs that
@@ -30,7 +30,7 @@ static RAW: OnceLock<Vec<Value>> = OnceLock::new();
 fn raw_packs() -> &'static [Value] {
     // The embedded packs are checked by the test suite; one that does not parse is skipped, not
     // a panic.
-    RAW.get_or_init(|| EMBEDDED.iter().filter_map(|s| serde_json::from_str(s).ok()).collect())
+    RAW.get_or_init(|| EMBEDDED.iter().filter_map(|s| crate::json::parse(s).ok()).collect())
 }
 
 /// Makes `packs` (a JSON array of packs, parents first) the bundled packs, and validates them

@@ -5,7 +5,7 @@ use crate::error::{Error, Path, PathStyle};
 use crate::money::Money;
 use crate::reader::{self, Label, Obj};
 use crate::vocabulary::{Category, Kind, Level, Referral};
-use serde_json::Value;
+use crate::json::Value;
 
 /// At most this many visits in one case. It keeps every sum far inside exact decimal range
 /// (10,000 × 100,000,000 yuan) and a page responsive; a year of daily visits fits many times.

@@ -11,7 +11,7 @@ use crate::split::{split, Split};
 use crate::vocabulary::{condition_zh, Kind, Vocabulary, TWO_DISEASES};
 use crate::year::YearState;
 use crate::{basic, critical_illness, medical_assistance};
-use serde_json::Value;
+use crate::json::Value;
 use crate::table::Table;
 
 /// An estimate borrows the policy it was made under: parameter values and sources are shown

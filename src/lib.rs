@@ -12,6 +12,7 @@ pub mod date;
 pub mod error;
 pub mod estimate;
 pub mod explain;
+pub mod json;
 pub mod medical_assistance;
 pub mod money;
 pub mod payment;
@@ -33,7 +34,7 @@ pub use estimate::{estimate, Estimate, PolicySummary};
 pub use policy::Policy;
 
 use case::PolicyChoice;
-use serde_json::Value;
+use crate::json::Value;
 
 /// Loads a pack given beside a case (a portal's own pack); `extends` is resolved against the
 /// bundled packs.
@@ -57,13 +58,12 @@ pub fn estimate_json(case: &Value, pack: Option<&Value>, parameters: bool) -> Re
     with_estimate(case, pack, |e| if parameters { wire::to_string(&wire::WithParameters(e), false) } else { wire::to_string(e, false) })
 }
 
-/// Estimates a case given as JSON into the contract's JSON with `parameters` and `sources`, as a
-/// value (for Rust callers that look into it; the text form is [`estimate_json`]).
-pub fn estimate_value(case: &Value, pack: Option<&Value>) -> Result<Value, Error> {
-    let text = estimate_json(case, pack, true)?;
-    serde_json::from_str(&text).map_err(|e| {
-        Error::new("internal", "", format_args!("无法读回结果：{e}"), format_args!("cannot read the estimate back: {e}"))
-    })
+/// Estimates a case given as JSON text into the contract's JSON text: the whole round trip, as
+/// the command line and the browser make it. Text that is not JSON is `invalid_json`.
+pub fn estimate_text(case: &str, pack: Option<&str>, parameters: bool) -> Result<String, Error> {
+    let case = json::parse(case).map_err(|e| e.into_error("case"))?;
+    let pack = pack.map(|p| json::parse(p).map_err(|e| e.into_error("policy"))).transpose()?;
+    estimate_json(&case, pack.as_ref(), parameters)
 }
 
 /// The bundled pack a case names, by id or by region and the visits' dates.

@@ -1,7 +1,7 @@
 //! The `yibao` command line: `estimate`, `validate`, `policies`. JSON on standard output; errors as
 //! the contract's JSON on standard error with exit status 2.
 
-use serde_json::Value;
+use yibao::json::Value;
 use std::io::Read;
 use std::process::ExitCode;
 use yibao::Error;
@@ -41,12 +41,12 @@ fn read_json(path: &str, what: &'static str) -> Result<Value, Error> {
         std::fs::read_to_string(path)
             .map_err(|e| Error::new("io", what, format_args!("无法读取文件 {path}：{e}"), format_args!("cannot read {path}: {e}")))?
     };
-    serde_json::from_str(&text).map_err(|e| {
+    yibao::json::parse(&text).map_err(|e| {
         Error::new(
             "invalid_json",
             what,
-            format_args!("{path} 不是有效的 JSON（第 {} 行第 {} 列）", e.line(), e.column()),
-            format_args!("{path} is not valid JSON (line {}, column {}): {e}", e.line(), e.column()),
+            format_args!("{path} 不是有效的 JSON（第 {} 行第 {} 列）：{}", e.line, e.column, e.zh),
+            format_args!("{path} is not valid JSON (line {}, column {}): {}", e.line, e.column, e.en),
         )
     })
 }

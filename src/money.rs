@@ -249,17 +249,12 @@ pub fn grouped(d: Decimal) -> String {
     Grouped(d).to_string()
 }
 
-/// Reads a decimal exactly from its JSON form: a string ("0.6", "5000") or a plain number, which
-/// is read as the shortest decimal that prints the same (0.6 is 0.6, never 0.59999…).
-pub fn parse_decimal(value: &serde_json::Value) -> Option<Decimal> {
+/// Reads a decimal exactly from its JSON form: a string ("0.6", "5000") or a plain number, read
+/// from the digits it was written with (0.6 is 0.6, never 0.59999…; no float on the way).
+/// Exponent forms ("1e3") are refused like any other text that is not plain decimal.
+pub fn parse_decimal(value: &crate::json::Value) -> Option<Decimal> {
     match value {
-        serde_json::Value::String(s) => parse_decimal_str(s),
-        serde_json::Value::Number(n) => {
-            // An integer prints as itself and an f64 as its shortest round-trip decimal: the
-            // shortest decimal that prints the same. (Exponent forms, which serde_json prints only
-            // for magnitudes no amount or rate has, are refused like any other non-decimal text.)
-            parse_decimal_str(&n.to_string())
-        }
+        crate::json::Value::String(s) | crate::json::Value::Number(s) => parse_decimal_str(s),
         _ => None,
     }
 }
@@ -290,7 +285,7 @@ fn parse_decimal_str(s: &str) -> Option<Decimal> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::json;
 
     #[test]
     fn rounds_half_away_from_zero() {

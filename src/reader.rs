@@ -5,14 +5,14 @@ use crate::error::{Error, Path, PathStyle};
 use crate::money::{parse_decimal, Money, Rate, MAX_INPUT};
 use crate::vocabulary::Vocabulary;
 use rust_decimal::Decimal;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// What a field is called, in Chinese and English ("起付线", "deductible").
 pub type Label = (&'static str, &'static str);
 
 /// A JSON object being read, with the path it sits at.
 pub struct Obj<'a> {
-    map: &'a Map<String, Value>,
+    map: &'a Map,
     path: Path,
     style: PathStyle,
 }
@@ -244,7 +244,7 @@ pub fn vocab<V: Vocabulary>(v: &Value, path: &Path, style: PathStyle) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::json;
 
     fn read(v: Value) -> Result<Money, Error> {
         amount(&v, &Path::root().key("visits").index(0).key("total"), PathStyle::Dotted, ("总费用", "total"))
@@ -268,6 +268,23 @@ mod tests {
             assert_eq!(e.code, "invalid_amount");
             assert_eq!(e.path, "visits[0].total");
             assert!(e.message.contains(word), "{bad}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn numbers_are_read_from_their_digits_not_through_a_float() {
+        let label = ("报销比例", "rate");
+        let at = Path::root().key("rate");
+        // 20 significant digits: an f64 would have made this 0.12345678901234568.
+        let exact = crate::json::parse("0.12345678901234567891").unwrap();
+        assert_eq!(rate(&exact, &at, PathStyle::Pointer, label).unwrap().decimal().to_string(), "0.12345678901234567891");
+        let amount_number = crate::json::parse("1234.50").unwrap();
+        assert_eq!(read(amount_number).unwrap().to_string(), "1234.50");
+        // Exponent forms are not plain decimals, whether written as numbers or as text.
+        for text in ["1e3", "\"1e3\"", "5E-1"] {
+            let v = crate::json::parse(text).unwrap();
+            assert_eq!(read(v.clone()).unwrap_err().code, "invalid_amount", "{text}");
+            assert_eq!(rate(&v, &at, PathStyle::Pointer, label).unwrap_err().code, "invalid_rate", "{text}");
         }
     }
 

@@ -5,7 +5,7 @@
 
 use crate::error::Error;
 use js_sys::{Reflect, JSON};
-use serde_json::Value;
+use crate::json::Value;
 use wasm_bindgen::prelude::*;
 
 /// JS value → JSON value, with the contract's error for what JSON cannot hold (a BigInt, a cycle).
@@ -21,7 +21,7 @@ fn from_js(value: &JsValue, what: &'static str) -> Result<Value, Error> {
     // (The JS exception itself is not formatted: Debug formatting costs the wasm kilobytes.)
     let text = JSON::stringify(value).map_err(|_| bad("含有 BigInt 或循环引用 / a BigInt or a cycle".into()))?;
     let text = text.as_string().ok_or_else(|| bad("undefined".into()))?;
-    serde_json::from_str(&text).map_err(|e| bad(e.to_string()))
+    crate::json::parse(&text).map_err(|e| e.into_error(what))
 }
 
 fn to_js(value: &dyn crate::wire::ToJson) -> Result<JsValue, JsValue> {

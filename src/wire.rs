@@ -3,7 +3,7 @@
 //! Not serde: writing an estimate was most of its time in the browser (serde_json's escaping and
 //! map machinery, compiled for size), and the derived code was a sizeable part of the
 //! WebAssembly module. Writing the few shapes the contract has by hand is quicker and smaller,
-//! and the field order is in plain sight. Input is still read with serde_json.
+//! and the field order is in plain sight. Input is read by [`crate::json`].
 
 use crate::error::Error;
 use crate::estimate::{Amounts, Estimate, Parameter, PolicySummary, VisitResult};
@@ -11,7 +11,7 @@ use crate::explain::{Step, Warning};
 use crate::money::Money;
 use crate::policy::{Effective, Region, Source};
 use crate::table::Table;
-use serde_json::Value;
+use crate::json::Value;
 use std::fmt::Write as _;
 
 /// Something with a JSON form.
@@ -222,14 +222,12 @@ impl ToJson for Value {
         match self {
             Value::Null => w.raw("null"),
             Value::Bool(b) => w.raw(if *b { "true" } else { "false" }),
-            Value::Number(n) => {
-                let _ = write!(w.out, "{n}");
-            }
+            Value::Number(n) => w.raw(n),
             Value::String(s) => w.string(s),
             Value::Array(items) => w.array(items.iter().map(|v| v as &dyn ToJson)),
             Value::Object(map) => {
                 w.begin_object();
-                for (k, v) in map {
+                for (k, v) in map.iter() {
                     w.field(k, v);
                 }
                 w.end_object();
@@ -421,7 +419,7 @@ impl ToJson for ErrorBody<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::json;
 
     #[test]
     fn escapes_are_found_wherever_they_are() {
@@ -448,8 +446,8 @@ mod tests {
         t.insert("a", json!({}));
         let compact = to_string(&t, false);
         assert_eq!(compact, r#"{"b":["x\"y","a\\b\n\u0001",3,null,true,{"k":1.5}],"a":{}}"#);
-        // What serde_json reads back is what was written.
-        assert_eq!(serde_json::from_str::<Value>(&compact).unwrap(), json!({"b": ["x\"y", "a\\b\n\u{1}", 3, null, true, {"k": 1.5}], "a": {}}));
+        // What is read back is what was written.
+        assert_eq!(crate::json::parse(&compact).unwrap(), json!({"b": ["x\"y", "a\\b\n\u{1}", 3, null, true, {"k": 1.5}], "a": {}}));
         assert_eq!(to_string(&t, true), "{\n  \"b\": [\n    \"x\\\"y\",\n    \"a\\\\b\\n\\u0001\",\n    3,\n    null,\n    true,\n    {\n      \"k\": 1.5\n    }\n  ],\n  \"a\": {}\n}");
         assert_eq!(to_string(&Vec::<String>::new(), true), "[]");
     }

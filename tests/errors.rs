@@ -80,13 +80,13 @@ fn bad_person_and_case_shape() {
 #[test]
 fn bundled_policy_choice_errors() {
     let c = json!({"policy": "no-such-pack", "person": {"category": "ordinary"}, "visits": [visit(json!({}))]});
-    let e = yibao::estimate_value(&c, None).unwrap_err();
+    let e = estimate_value(&c, None).unwrap_err();
     assert_eq!((e.code, e.path.as_str()), ("unknown_policy", "policy"));
     let c = json!({"person": {"category": "ordinary"}, "visits": [visit(json!({}))]});
-    let e = yibao::estimate_value(&c, None).unwrap_err();
+    let e = estimate_value(&c, None).unwrap_err();
     assert_eq!((e.code, e.path.as_str()), ("missing_field", "policy"));
     let c = json!({"region": "999999", "person": {"category": "ordinary"}, "visits": [visit(json!({}))]});
-    let e = yibao::estimate_value(&c, None).unwrap_err();
+    let e = estimate_value(&c, None).unwrap_err();
     assert_eq!((e.code, e.path.as_str()), ("unknown_region", "region"));
 }
 

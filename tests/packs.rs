@@ -2,9 +2,11 @@
 //! to the fen, the provenance of every parameter, the JSON Schema agreeing with the engine's
 //! validation, region choice, and every estimate explaining itself with sourced parameters.
 //!
-//! The cases run through `yibao::estimate_value(&case, None)`, i.e. the bundled pack the case
+//! The cases run through `estimate_value(&case, None)` (JSON text in and out), i.e. the bundled pack the case
 //! names, exactly as the CLI and the web page do.
 
+mod common;
+use common::{estimate_value, ours, theirs};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use yibao::policy::Basis;
@@ -17,14 +19,14 @@ use yibao::policy::Basis;
 /// Every estimate is also checked to explain itself (see [`assert_explained`]), so each worked
 /// case doubles as a check of the steps and sourced parameters the page shows.
 fn estimate(case: &Value) -> Value {
-    let out = yibao::estimate_value(case, None).unwrap_or_else(|e| panic!("estimate failed: {e}\ncase: {case}"));
+    let out = estimate_value(case, None).unwrap_or_else(|e| panic!("estimate failed: {e}\ncase: {case}"));
     assert_explained(&out);
     out
 }
 
 /// The error a case must give under its bundled pack.
 fn estimate_err(case: &Value) -> yibao::Error {
-    match yibao::estimate_value(case, None) {
+    match estimate_value(case, None) {
         Ok(out) => panic!("expected an error for {case}, got {out}"),
         Err(e) => e,
     }
@@ -376,7 +378,7 @@ fn jinan_chronic_outpatient_accepted_for_each_of_the_8_condition_groups() {
     }
     // The pack lists exactly these eight, citing the document.
     let jinan = policy("jinan-2023");
-    assert_eq!(jinan.merged.pointer("/basic/chronic_outpatient/conditions"), Some(&json!(JINAN_CONDITIONS)));
+    assert_eq!(jinan.merged.pointer("/basic/chronic_outpatient/conditions").map(theirs), Some(json!(JINAN_CONDITIONS)));
     let entry = jinan.provenance.lookup("/basic/chronic_outpatient/conditions").expect("conditions are sourced");
     assert_eq!(entry.basis, Basis::Document);
     let source = jinan.sources.get(entry.source.as_deref().expect("a source")).expect("a listed source");
@@ -497,7 +499,7 @@ fn all_six_packs_are_shipped_and_load() {
 #[test]
 fn every_parameter_leaf_is_covered_by_a_provenance_pointer() {
     for p in all_packs() {
-        let leaves = parameter_leaves(&p.merged);
+        let leaves = parameter_leaves(&theirs(&p.merged));
         assert!(leaves.len() > 20, "{}: too few parameters found ({leaves:?})", p.id);
         for leaf in leaves {
             assert!(p.provenance.lookup(&leaf).is_some(), "{}: no provenance covers {leaf}", p.id);
@@ -508,7 +510,8 @@ fn every_parameter_leaf_is_covered_by_a_provenance_pointer() {
 #[test]
 fn every_provenance_source_is_a_listed_source_and_every_pointer_exists() {
     for p in all_packs() {
-        let provenance = p.merged["provenance"].as_object().expect("merged provenance");
+        let merged = theirs(&p.merged);
+        let provenance = merged["provenance"].as_object().expect("merged provenance");
         for (pointer, entry) in provenance {
             assert!(p.merged.pointer(pointer).is_some(), "{}: provenance {pointer} points at nothing", p.id);
             if let Some(source) = entry.get("source").and_then(Value::as_str) {
@@ -603,7 +606,7 @@ fn schema_errors(v: &jsonschema::Validator, pack: &Value) -> Vec<String> {
 }
 
 fn raw(id: &str) -> Value {
-    yibao::bundled::raw(id).unwrap_or_else(|| panic!("no raw pack {id}"))
+    theirs(&yibao::bundled::raw(id).unwrap_or_else(|| panic!("no raw pack {id}")))
 }
 
 #[test]
@@ -619,12 +622,12 @@ fn every_merged_pack_is_a_complete_pack_by_the_schema() {
     // Without `extends` the schema demands a complete pack; a merged child must be one.
     let v = schema_validator();
     for p in all_packs() {
-        let mut merged = p.merged.clone();
+        let mut merged = theirs(&p.merged);
         merged.as_object_mut().unwrap().remove("extends");
         assert_eq!(schema_errors(&v, &merged), Vec::<String>::new(), "{}", p.id);
         // …and the engine takes the flattened pack back unchanged.
-        let again = yibao::load_policy(&merged).unwrap_or_else(|e| panic!("{}: {e}", p.id));
-        assert_eq!(again.merged, merged, "{}", p.id);
+        let again = yibao::load_policy(&ours(&merged)).unwrap_or_else(|e| panic!("{}: {e}", p.id));
+        assert_eq!(theirs(&again.merged), merged, "{}", p.id);
     }
 }
 
@@ -695,7 +698,7 @@ fn schema_and_engine_both_refuse_each_invalid_edit() {
             }
             let bad = edit.apply(&pack);
             assert!(!v.is_valid(&bad), "{base}, {what}: the schema accepts it");
-            let e = yibao::load_policy(&bad).err().unwrap_or_else(|| panic!("{base}, {what}: the engine accepts it"));
+            let e = yibao::load_policy(&ours(&bad)).err().unwrap_or_else(|| panic!("{base}, {what}: the engine accepts it"));
             assert_eq!(e.code, "invalid_policy", "{base}, {what}: {e}");
             assert_eq!(e.path, edit.pointer(), "{base}, {what}: {e}");
         }
@@ -724,12 +727,12 @@ fn schema_and_engine_both_accept_valid_edits() {
             pack
         };
         assert_eq!(schema_errors(&v, &pack), Vec::<String>::new(), "{base}, {}", edit.pointer());
-        if let Err(e) = yibao::load_policy(&pack) {
+        if let Err(e) = yibao::load_policy(&ours(&pack)) {
             panic!("{base}, {}: the engine refuses it: {e}", edit.pointer());
         }
     }
     // The edit shows in the loaded pack (and a dropped child section falls back to the parent's).
-    let p = yibao::load_policy(&remove("/basic", "two_diseases").apply(&raw("fengze-2021"))).unwrap();
+    let p = yibao::load_policy(&ours(&remove("/basic", "two_diseases").apply(&raw("fengze-2021")))).unwrap();
     assert_eq!(p.merged["basic"]["two_diseases"], policy("national-baseline").merged["basic"]["two_diseases"]);
 }
 
@@ -762,7 +765,7 @@ fn engine_refuses_what_the_schema_cannot_express() {
         ("national-baseline", "condition cap for an unlisted condition", set("/basic/chronic_outpatient/condition_caps", "gout", json!("100"))),
     ];
     for (base, what, edit) in cases {
-        let e = yibao::load_policy(&edit.apply(&raw(base))).err().unwrap_or_else(|| panic!("{base}, {what}: accepted"));
+        let e = yibao::load_policy(&ours(&edit.apply(&raw(base)))).err().unwrap_or_else(|| panic!("{base}, {what}: accepted"));
         assert_eq!(e.code, "invalid_policy", "{base}, {what}: {e}");
     }
 }
@@ -825,7 +828,7 @@ fn assert_explained(out: &Value) {
                 let param = params.get(ptr).unwrap_or_else(|| panic!("{}: step param {ptr} missing from parameters", p.id));
                 // The pointer names a real parameter of the merged pack, shown with its value.
                 let value = p.merged.pointer(ptr).unwrap_or_else(|| panic!("{}: step param {ptr} points at nothing", p.id));
-                assert_eq!(&param["value"], value, "{}: {ptr}", p.id);
+                assert_eq!(param["value"], theirs(value), "{}: {ptr}", p.id);
             }
         }
     }
@@ -888,7 +891,7 @@ fn child_pack_must_carry_its_own_format_and_id() {
     for key in ["format", "id"] {
         let bad = remove("", key).apply(&raw("gansu-2018"));
         assert!(!schema_validator().is_valid(&bad));
-        match yibao::load_policy(&bad) {
+        match yibao::load_policy(&ours(&bad)) {
             Ok(p) => panic!("a child pack without {key} loads (as id {})", p.id),
             Err(e) => assert_eq!(code_path(&e), ("invalid_policy", format!("/{key}").as_str())),
         }
@@ -919,7 +922,7 @@ fn schema_and_engine_agree_where_both_can_express_the_rule() {
     let mut disagree = Vec::new();
     for (base, what, edit) in cases {
         let pack = edit.apply(&raw(base));
-        let (schema_ok, engine_ok) = (v.is_valid(&pack), yibao::load_policy(&pack).is_ok());
+        let (schema_ok, engine_ok) = (v.is_valid(&pack), yibao::load_policy(&ours(&pack)).is_ok());
         if schema_ok != engine_ok {
             disagree.push(format!("{base}, {what}: schema {schema_ok}, engine {engine_ok}"));
         }

@@ -134,7 +134,7 @@ fn check_invariants(out: &Value, pack: &Value) -> Result<(), TestCaseError> {
             // is shown with its value.
             for p in s["params"].as_array().unwrap() {
                 let p = p.as_str().unwrap();
-                let in_pack = yibao::policy::pointer_get(pack, p);
+                let in_pack = pack.pointer(p);
                 prop_assert!(in_pack.is_some(), "{} in {} is not in the pack", p, s["rule"]);
                 prop_assert_eq!(&out["parameters"][p]["value"], in_pack.unwrap());
             }
@@ -228,7 +228,7 @@ proptest! {
 
     #[test]
     fn no_input_ever_panics(case in any_json(), policy in proptest::option::of(any_json())) {
-        let _ = yibao::estimate_value(&case, policy.as_ref());
+        let _ = estimate_value(&case, policy.as_ref());
     }
 
     #[test]
@@ -236,7 +236,7 @@ proptest! {
         let mut case = build(&r, CATEGORIES[r.category]);
         let mut policy = example_policy();
         if in_pack { mutate(&mut policy, pick, with) } else { mutate(&mut case, pick, with) }
-        if let Ok(e) = yibao::estimate_value(&case, Some(&policy)) {
+        if let Ok(e) = estimate_value(&case, Some(&policy)) {
             check_invariants(&e, &policy)?;
         }
     }

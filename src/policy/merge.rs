@@ -3,18 +3,21 @@
 //! object and so merges the same way.
 
 use crate::error::Error;
-use serde_json::Value;
+use crate::json::Value;
 
 /// Merges `child` over `parent`, consuming both.
 pub fn merge(parent: Value, child: Value) -> Value {
     match (parent, child) {
         (Value::Object(mut base), Value::Object(over)) => {
+            // In place, so the merged pack keeps the parent's key order.
             for (key, value) in over {
-                let merged = match base.remove(&key) {
-                    Some(old) => merge(old, value),
-                    None => value,
-                };
-                base.insert(key, merged);
+                match base.get_mut(&key) {
+                    Some(slot) => {
+                        let old = std::mem::take(slot);
+                        *slot = merge(old, value);
+                    }
+                    None => base.insert(key, value),
+                }
             }
             Value::Object(base)
         }
@@ -63,7 +66,7 @@ pub fn resolve(pack: &Value, lookup: &dyn Fn(&str) -> Option<Value>) -> Result<V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::json;
 
     #[test]
     fn objects_merge_other_values_replace() {

@@ -13,31 +13,8 @@ use crate::date::Date;
 use crate::error::Error;
 use crate::money::{Money, Rate};
 use crate::vocabulary::{Category, Kind, Level};
-use serde_json::Value;
+use crate::json::Value;
 use crate::table::Table;
-
-/// RFC 6901 lookup (`~1` is `/`, `~0` is `~`).
-pub fn pointer_get<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
-    if pointer.is_empty() {
-        return Some(root);
-    }
-    let mut cur = root;
-    for raw in pointer.strip_prefix('/')?.split('/') {
-        let unescaped;
-        let token = if raw.contains('~') {
-            unescaped = raw.replace("~1", "/").replace("~0", "~");
-            unescaped.as_str()
-        } else {
-            raw
-        };
-        cur = match cur {
-            Value::Object(m) => m.get(token)?,
-            Value::Array(a) => a.get(token.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(cur)
-}
 
 /// The format string every pack carries.
 pub const FORMAT: &str = "yibao-policy/1";
@@ -236,11 +213,9 @@ impl Policy {
         validate::policy(merged).map_err(Error::into_policy_error)
     }
 
-    /// The merged pack's value at a JSON Pointer. Like `serde_json::Value::pointer`, but without
-    /// allocating for segments that have no `~` escape — it runs for every parameter of every
-    /// estimate.
+    /// The merged pack's value at a JSON Pointer.
     pub fn value_at(&self, pointer: &str) -> Option<&Value> {
-        pointer_get(&self.merged, pointer)
+        self.merged.pointer(pointer)
     }
 
     /// Whether a condition id is one this pack knows (the product's eight groups or the pack's
@@ -248,23 +223,5 @@ impl Policy {
     pub fn knows_condition(&self, id: &str) -> bool {
         crate::vocabulary::is_known_condition(id)
             || self.basic.chronic_outpatient.as_ref().is_some_and(|c| c.conditions.iter().any(|k| k == id))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::pointer_get;
-    use serde_json::json;
-
-    #[test]
-    fn pointers_resolve_like_rfc_6901() {
-        let v = json!({"a": {"b/c": [10, {"d~e": 5}]}, "": 1});
-        assert_eq!(pointer_get(&v, ""), Some(&v));
-        assert_eq!(pointer_get(&v, "/a/b~1c/0"), Some(&json!(10)));
-        assert_eq!(pointer_get(&v, "/a/b~1c/1/d~0e"), Some(&json!(5)));
-        assert_eq!(pointer_get(&v, "/"), Some(&json!(1)));
-        assert_eq!(pointer_get(&v, "/a/b~1c/2"), None);
-        assert_eq!(pointer_get(&v, "/a/x"), None);
-        assert_eq!(pointer_get(&v, "a"), None);
     }
 }

@@ -10,9 +10,27 @@ pub fn example_policy() -> Value {
     serde_json::from_str(&text).expect("example policy is JSON")
 }
 
+/// A test's `json!` value as the engine's own JSON value.
+pub fn ours(v: &Value) -> yibao::json::Value {
+    yibao::json::parse(&v.to_string()).expect("serde_json writes JSON")
+}
+
+/// The engine's JSON value as serde_json's, to look into with `[]` and compare with `json!`.
+pub fn theirs(v: &yibao::json::Value) -> Value {
+    serde_json::from_str(&v.to_string()).expect("the engine writes JSON")
+}
+
 /// The example pack with `patch` merged over it (objects key by key, as `extends` does).
 pub fn example_with(patch: Value) -> Value {
-    yibao::policy::merge(example_policy(), patch)
+    theirs(&yibao::policy::merge(ours(&example_policy()), ours(&patch)))
+}
+
+/// Estimates a case (JSON text in and out, as the command line and the browser do) with the
+/// parameters and sources added, read back as serde_json.
+pub fn estimate_value(case: &Value, pack: Option<&Value>) -> Result<Value, yibao::Error> {
+    let pack = pack.map(Value::to_string);
+    let text = yibao::estimate_text(&case.to_string(), pack.as_deref(), true)?;
+    Ok(serde_json::from_str(&text).expect("the engine writes JSON"))
 }
 
 pub fn case(category: &str, visits: Value) -> Value {
@@ -21,11 +39,11 @@ pub fn case(category: &str, visits: Value) -> Value {
 
 /// Estimates under `policy` and returns the estimate's JSON.
 pub fn run(case: &Value, policy: &Value) -> Value {
-    yibao::estimate_value(case, Some(policy)).unwrap_or_else(|e| panic!("estimate failed: {e}"))
+    estimate_value(case, Some(policy)).unwrap_or_else(|e| panic!("estimate failed: {e}"))
 }
 
 pub fn err(case: &Value, policy: &Value) -> yibao::Error {
-    match yibao::estimate_value(case, Some(policy)) {
+    match estimate_value(case, Some(policy)) {
         Ok(_) => panic!("expected an error for {case}"),
         Err(e) => e,
     }
