@@ -58,7 +58,15 @@ impl Path {
         for seg in &self.0 {
             s.push('/');
             match seg {
-                Seg::Key(k) => s.push_str(&k.replace('~', "~0").replace('/', "~1")),
+                Seg::Key(k) => {
+                    for c in k.chars() {
+                        match c {
+                            '~' => s.push_str("~0"),
+                            '/' => s.push_str("~1"),
+                            c => s.push(c),
+                        }
+                    }
+                }
                 Seg::Index(i) => s.push_str(&i.to_string()),
             }
         }

@@ -101,7 +101,7 @@ pub fn estimate<'p>(case: &Case, policy: &'p Policy) -> Result<Estimate<'p>, Err
     // Date order; input order breaks ties. One key per visit (date, then index) sorts both.
     let n = case.visits.len();
     let mut order: Vec<u64> = case.visits.iter().enumerate().map(|(i, v)| (u64::from(v.date.ordinal()) << 32) | i as u64).collect();
-    order.sort_unstable();
+    heapsort(&mut order);
     let visit_index = |key: u64| (key & 0xffff_ffff) as usize;
     let first_year = order.first().map(|&k| case.visits[visit_index(k)].date.year());
 
@@ -137,6 +137,36 @@ pub fn estimate<'p>(case: &Case, policy: &'p Policy) -> Result<Estimate<'p>, Err
         }
     }
     Ok(Estimate { policy: PolicySummary::of(policy), visits, totals, warnings, parameters, sources })
+}
+
+/// Sorts in place in O(n log n) on any input. The keys are distinct (the index is in them), so
+/// stability does not matter; the standard library's sort would cost kilobytes of the wasm
+/// module for the few visits a case has.
+fn heapsort(v: &mut [u64]) {
+    fn sift_down(v: &mut [u64], mut root: usize, end: usize) {
+        loop {
+            let mut child = 2 * root + 1;
+            if child >= end {
+                return;
+            }
+            if child + 1 < end && v[child] < v[child + 1] {
+                child += 1;
+            }
+            if v[root] >= v[child] {
+                return;
+            }
+            v.swap(root, child);
+            root = child;
+        }
+    }
+    let n = v.len();
+    for root in (0..n / 2).rev() {
+        sift_down(v, root, n);
+    }
+    for end in (1..n).rev() {
+        v.swap(0, end);
+        sift_down(v, 0, end);
+    }
 }
 
 /// One visit through the three schemes.
@@ -301,5 +331,31 @@ fn nearest_present<'p>(policy: &'p Policy, pointer: &str) -> (usize, &'p Value) 
             Some(i) => at = &at[..i],
             None => return (0, &policy.merged),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::heapsort;
+
+    #[test]
+    fn heapsort_sorts_like_the_standard_library() {
+        // A small linear congruential sequence: many lengths, orders and repeated values.
+        let mut x: u64 = 12345;
+        for n in 0..200 {
+            let mut v: Vec<u64> = (0..n)
+                .map(|_| {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    x >> (40 + n % 24)
+                })
+                .collect();
+            let mut want = v.clone();
+            want.sort_unstable();
+            heapsort(&mut v);
+            assert_eq!(v, want, "n = {n}");
+        }
+        let mut reversed: Vec<u64> = (0..1000).rev().collect();
+        heapsort(&mut reversed);
+        assert!(reversed.windows(2).all(|w| w[0] < w[1]));
     }
 }

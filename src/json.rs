@@ -140,7 +140,7 @@ impl Value {
             // Keys with `~` are rare; only they are unescaped (into a new string).
             let unescaped;
             let token = if raw.contains('~') {
-                unescaped = raw.replace("~1", "/").replace("~0", "~");
+                unescaped = unescape_token(raw);
                 unescaped.as_str()
             } else {
                 raw
@@ -153,6 +153,27 @@ impl Value {
         }
         Some(cur)
     }
+}
+
+/// A pointer segment with `~1` read as `/` and `~0` as `~`, in one pass from the left (so
+/// `~01` is `~1`, as RFC 6901 has it).
+fn unescape_token(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('~', Some('1')) => {
+                out.push('/');
+                chars.next();
+            }
+            ('~', Some('0')) => {
+                out.push('~');
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// An array index in a pointer: digits only, no leading zero (RFC 6901).
@@ -571,6 +592,7 @@ mod tests {
         assert_eq!(v.pointer("/a/b~1c/2"), None);
         assert_eq!(v.pointer("/a/x"), None);
         assert_eq!(v.pointer("a"), None);
+        assert_eq!(unescape_token("~01~10~"), "~1/0~");
     }
 
     #[test]

@@ -4,6 +4,12 @@
 //! contract's error object `{error: {code, path, message}}`; nothing here can panic.
 
 use crate::error::Error;
+
+/// SAFETY: `TalckWasm` assumes a single-threaded WebAssembly runtime, which this build is:
+/// wasm32-unknown-unknown without the atomics feature has no threads.
+#[global_allocator]
+static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
+
 use js_sys::{Reflect, JSON};
 use crate::json::Value;
 use wasm_bindgen::prelude::*;
