@@ -18,9 +18,9 @@ impl Date {
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
         }
+        // Digits read byte by byte: no string slicing (and so no panic path) and no `parse`.
         let num = |r: std::ops::Range<usize>| -> Option<u16> {
-            let part = &s[r];
-            part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok()).flatten()
+            b.get(r)?.iter().try_fold(0u16, |n, &c| c.is_ascii_digit().then(|| n * 10 + u16::from(c - b'0')))
         };
         let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
         if year < 1900 || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month as u8) as u16 {

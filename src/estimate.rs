@@ -298,7 +298,7 @@ fn parameters<'p>(policy: &'p Policy, visits: &mut [VisitResult]) -> Table<Strin
         }
         let (len, value) = nearest_present(policy, pointer);
         if len < pointer.len() {
-            let ancestor = pointer[..len].to_owned();
+            let ancestor = pointer.get(..len).unwrap_or_default().to_owned();
             moved.insert(std::mem::replace(pointer, ancestor.clone()), ancestor);
             if out.contains_key(pointer.as_str()) {
                 continue;
@@ -328,7 +328,7 @@ fn nearest_present<'p>(policy: &'p Policy, pointer: &str) -> (usize, &'p Value) 
             return (at.len(), v);
         }
         match at.rfind('/') {
-            Some(i) => at = &at[..i],
+            Some(i) => at = at.get(..i).unwrap_or_default(),
             None => return (0, &policy.merged),
         }
     }

@@ -273,10 +273,16 @@ impl Parser<'_> {
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        let before = &self.text[..end];
+        let before = self.text.get(..end).unwrap_or_default();
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         SyntaxError { line, column, zh, en }
+    }
+
+    /// The text from `start` to here. (`get`, not indexing: both ends are at ASCII bytes, and
+    /// indexing would bring in the panic path for a split character, kilobytes of the module.)
+    fn slice(&self, start: usize) -> &str {
+        self.text.get(start..self.pos).unwrap_or_default()
     }
 
     fn peek(&self) -> Option<u8> {
@@ -413,7 +419,7 @@ impl Parser<'_> {
             }
             self.digits();
         }
-        Ok(Value::Number(self.text[start..self.pos].to_owned()))
+        Ok(Value::Number(self.slice(start).to_owned()))
     }
 
     fn digits(&mut self) {
@@ -435,7 +441,7 @@ impl Parser<'_> {
                 self.pos += 1;
             }
             // The run ends at an ASCII byte or the end, so both ends are character boundaries.
-            out.push_str(&self.text[start..self.pos]);
+            out.push_str(self.slice(start));
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
