@@ -48,7 +48,7 @@ fn banded(scale: &Scale, bands_from: BandsFrom, c: Money) -> Result<(Exact, Vec<
 
 /// An amount as a band bound: "10,000" or "11,270.50".
 fn bound(m: Money) -> crate::money::Grouped {
-    if m.decimal().fract().is_zero() {
+    if m.decimal().is_integer() {
         crate::money::Grouped(m.decimal().trunc())
     } else {
         m.grouped()
@@ -143,10 +143,10 @@ pub fn pay(
 mod tests {
     use super::*;
     use crate::policy::Band;
-    use rust_decimal::Decimal;
+    use crate::decimal::Decimal;
 
     fn m(n: i64) -> Money {
-        Money::round(Decimal::from(n))
+        Money::round(Decimal::new(n, 0))
     }
     fn r(pct: i64) -> Rate {
         Rate::from_decimal(Decimal::new(pct, 2))

@@ -97,7 +97,7 @@ impl Steps<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rust_decimal::Decimal;
+    use crate::decimal::Decimal;
 
     #[test]
     fn exact_amounts_show_what_they_are() {

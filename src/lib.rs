@@ -9,6 +9,7 @@ pub mod bundled;
 pub mod case;
 pub mod critical_illness;
 pub mod date;
+pub mod decimal;
 pub mod error;
 pub mod estimate;
 pub mod explain;

@@ -1,18 +1,17 @@
 //! Exact money and rates.
 //!
-//! Amounts are yuan held as `rust_decimal::Decimal`, never floats. A payment is rounded to the
-//! fen (0.01 yuan) once, where it is paid, half away from zero (四舍五入) — `Decimal::round_dp`
-//! alone would be banker's rounding, which is not what a settlement slip does.
+//! Amounts are yuan held as exact decimals ([`Decimal`]), never floats. A payment is rounded to
+//! the fen (0.01 yuan) once, where it is paid, half away from zero (四舍五入), as a settlement
+//! slip does (not banker's rounding).
 
-use rust_decimal::prelude::*;
-use rust_decimal::RoundingStrategy;
+pub use crate::decimal::Decimal;
 use std::fmt::{self, Write as _};
 
 /// The largest amount accepted in input (rules.md: at most 100,000,000 yuan).
-pub const MAX_INPUT: Decimal = Decimal::from_parts(100_000_000, 0, 0, false, 0);
+pub const MAX_INPUT: Decimal = Decimal::new(100_000_000, 0);
 
 /// An amount of money in yuan. Arithmetic is checked: an overflow is an error value, not a panic.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Money(Decimal);
 
 /// A rate in [0, 1] (报销比例).
@@ -55,11 +54,7 @@ impl Money {
 
     /// `self − other`, or zero when `other` is larger.
     pub fn saturating_sub(self, other: Money) -> Money {
-        if other >= self {
-            Money::ZERO
-        } else {
-            Money(self.0 - other.0)
-        }
+        self.0.checked_sub(other.0).filter(|d| !d.is_sign_negative()).map_or(Money::ZERO, Money)
     }
 
     /// The exact (unrounded) product with a rate; round it with [`Money::round`] where it is paid.
@@ -73,7 +68,7 @@ impl Money {
 
     /// Rounds to the fen, half away from zero.
     pub fn round(value: Decimal) -> Money {
-        Money(value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+        Money(value.round_half_away(2))
     }
 
     /// Smallest of `self` and what is left of an optional cap after `used`.
@@ -93,7 +88,8 @@ pub struct Percent(Rate);
 impl fmt::Display for Percent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // A rate is in [0, 1], so × 100 cannot overflow.
-        write!(f, "{}%", (self.0 .0 * Decimal::ONE_HUNDRED).normalize())
+        let percent = self.0 .0.checked_mul(Decimal::ONE_HUNDRED).unwrap_or_default();
+        write!(f, "{}%", percent.normalize())
     }
 }
 
@@ -138,7 +134,7 @@ impl Rate {
 
     /// `1 − rate`: the co-payment share.
     pub fn complement(self) -> Rate {
-        Rate(Decimal::ONE - self.0)
+        Rate(Decimal::ONE.checked_sub(self.0).unwrap_or_default())
     }
 
     /// As a percentage for people: 0.6 → "60%", 0.725 → "72.5%", written straight into the text.
@@ -152,18 +148,14 @@ impl fmt::Display for Money {
     /// a result passes through here, so it takes the same u64 path as [`Grouped`] rather than
     /// `Decimal`'s own (96-bit) formatting.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut d = self.0;
-        d.rescale(2);
-        write_decimal(f, d, false)
+        write_decimal(f, self.0.with_scale(2), false)
     }
 }
 
 impl Money {
     /// Two decimals with thousands separators, for explanations: "28,730.00".
     pub fn grouped(self) -> Grouped {
-        let mut d = self.0;
-        d.rescale(2);
-        Grouped(d)
+        Grouped(self.0.with_scale(2))
     }
 }
 
@@ -279,7 +271,7 @@ fn parse_decimal_str(s: &str) -> Option<Decimal> {
     if int.len() + frac.map_or(0, str::len) > 28 {
         return None;
     }
-    Decimal::from_str_exact(s).ok()
+    Decimal::parse(s)
 }
 
 #[cfg(test)]
@@ -305,9 +297,9 @@ mod tests {
         assert_eq!(grouped(Decimal::new(999, 0)), "999");
         assert_eq!(grouped(Decimal::new(0, 2)), "0.00");
         // Beyond u64 or 19 decimals (a long rate times a large yearly sum): still formatted.
-        let long = Decimal::from_str_exact("123456789012.3456789876543210").unwrap();
+        let long = Decimal::parse("123456789012.3456789876543210").unwrap();
         assert_eq!(grouped(long), "123,456,789,012.3456789876543210");
-        let wide = Decimal::from_str_exact("0.0000000000000000000012").unwrap();
+        let wide = Decimal::parse("0.0000000000000000000012").unwrap();
         assert_eq!(grouped(wide), "0.0000000000000000000012");
         assert_eq!(Money::round(Decimal::new(100000, 0)).grouped().to_string(), "100,000.00");
         // The wire form: no grouping, always two decimals, padded fractions.

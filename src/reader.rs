@@ -4,7 +4,7 @@
 use crate::error::{Error, Path, PathStyle};
 use crate::money::{parse_decimal, Money, Rate, MAX_INPUT};
 use crate::vocabulary::Vocabulary;
-use rust_decimal::Decimal;
+use crate::decimal::Decimal;
 use crate::json::{Map, Value};
 
 /// What a field is called, in Chinese and English ("起付线", "deductible").

@@ -1,0 +1,295 @@
+//! Exact decimal numbers: an integer count of units of 10^-scale, the representation
+//! `rust_decimal` uses, with only the operations money and rates need here.
+//!
+//! Why not `rust_decimal` itself: it was a sixth of the WebAssembly module (its parser alone is
+//! monomorphised eight ways), and the budget is 64 KiB. Everything below is checked integer
+//! arithmetic on an `i128`; the tests compare it with `rust_decimal` on random values.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+/// `units × 10^-scale`. Equality and order are by value: 1.5 == 1.50.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Decimal {
+    units: i128,
+    scale: u32,
+}
+
+/// Products are rounded (half away from zero) to this many decimals; `rust_decimal` holds the
+/// same number. No product of an amount and a rate comes near it.
+const MAX_SCALE: u32 = 28;
+
+/// 10^n, when it fits.
+fn pow10(n: u32) -> Option<i128> {
+    10i128.checked_pow(n)
+}
+
+impl Decimal {
+    pub const ZERO: Decimal = Decimal { units: 0, scale: 0 };
+    pub const ONE: Decimal = Decimal { units: 1, scale: 0 };
+    pub const ONE_HUNDRED: Decimal = Decimal { units: 100, scale: 0 };
+
+    /// `units × 10^-scale`.
+    pub const fn new(units: i64, scale: u32) -> Decimal {
+        Decimal { units: units as i128, scale }
+    }
+
+    pub const fn from_i128_with_scale(units: i128, scale: u32) -> Decimal {
+        Decimal { units, scale }
+    }
+
+    /// Plain decimal text: an optional `-`, digits, and optionally `.` and digits; at most 28
+    /// digits in all. Anything else is `None` (the caller says what is allowed).
+    pub fn parse(s: &str) -> Option<Decimal> {
+        let (negative, body) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        let (int, frac) = match body.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (body, None),
+        };
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        if !digits(int) || frac.is_some_and(|f| !digits(f)) || int.len() + frac.map_or(0, str::len) > 28 {
+            return None;
+        }
+        let units = int.bytes().chain(frac.unwrap_or("").bytes()).fold(0i128, |n, b| n * 10 + i128::from(b - b'0'));
+        let scale = frac.map_or(0, str::len) as u32;
+        Some(Decimal { units: if negative { -units } else { units }, scale })
+    }
+
+    pub fn mantissa(self) -> i128 {
+        self.units
+    }
+
+    pub fn scale(self) -> u32 {
+        self.scale
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.units == 0
+    }
+
+    pub fn is_sign_negative(self) -> bool {
+        self.units < 0
+    }
+
+    pub fn abs(self) -> Decimal {
+        Decimal { units: self.units.abs(), scale: self.scale }
+    }
+
+    /// Both as units of the finer scale, or `None` when that does not fit.
+    fn aligned(self, other: Decimal) -> Option<(i128, i128, u32)> {
+        let scale = self.scale.max(other.scale);
+        let a = self.units.checked_mul(pow10(scale - self.scale)?)?;
+        let b = other.units.checked_mul(pow10(scale - other.scale)?)?;
+        Some((a, b, scale))
+    }
+
+    pub fn checked_add(self, other: Decimal) -> Option<Decimal> {
+        let (a, b, scale) = self.aligned(other)?;
+        Some(Decimal { units: a.checked_add(b)?, scale })
+    }
+
+    pub fn checked_sub(self, other: Decimal) -> Option<Decimal> {
+        let (a, b, scale) = self.aligned(other)?;
+        Some(Decimal { units: a.checked_sub(b)?, scale })
+    }
+
+    /// The exact product, rounded only if it has more than 28 decimals.
+    pub fn checked_mul(self, other: Decimal) -> Option<Decimal> {
+        let product = Decimal { units: self.units.checked_mul(other.units)?, scale: self.scale + other.scale };
+        Some(if product.scale > MAX_SCALE { product.round_half_away(MAX_SCALE) } else { product })
+    }
+
+    /// Rounded to `dp` decimals, half away from zero (四舍五入); unchanged when it has no more.
+    pub fn round_half_away(self, dp: u32) -> Decimal {
+        if self.scale <= dp {
+            return self;
+        }
+        // A divisor beyond i128 is more than twice any value: the result is zero.
+        let Some(p) = pow10(self.scale - dp) else {
+            return Decimal { units: 0, scale: dp };
+        };
+        let (q, r) = (self.units / p, self.units % p);
+        let up = r.unsigned_abs() * 2 >= p.unsigned_abs();
+        Decimal { units: if up { q + self.units.signum() } else { q }, scale: dp }
+    }
+
+    /// The same value with exactly `scale` decimals: zeros added, or rounded half away from zero.
+    pub fn with_scale(self, scale: u32) -> Decimal {
+        if scale < self.scale {
+            return self.round_half_away(scale);
+        }
+        match pow10(scale - self.scale).and_then(|p| self.units.checked_mul(p)) {
+            Some(units) => Decimal { units, scale },
+            None => self,
+        }
+    }
+
+    /// Without trailing zeros in the decimals (1.50 → 1.5, 2.00 → 2).
+    pub fn normalize(self) -> Decimal {
+        let mut d = self;
+        while d.scale > 0 && d.units % 10 == 0 {
+            d.units /= 10;
+            d.scale -= 1;
+        }
+        if d.units == 0 {
+            d.scale = 0;
+        }
+        d
+    }
+
+    /// The integer part (toward zero).
+    pub fn trunc(self) -> Decimal {
+        match pow10(self.scale) {
+            Some(p) => Decimal { units: self.units / p, scale: 0 },
+            None => Decimal::ZERO,
+        }
+    }
+
+    pub fn is_integer(self) -> bool {
+        pow10(self.scale).map_or(self.units == 0, |p| self.units % p == 0)
+    }
+}
+
+impl PartialEq for Decimal {
+    fn eq(&self, other: &Decimal) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Decimal {}
+
+impl Ord for Decimal {
+    fn cmp(&self, other: &Decimal) -> Ordering {
+        match self.aligned(*other) {
+            Some((a, b, _)) => a.cmp(&b),
+            // Scaling one side up overflowed, so that side is larger in magnitude than anything
+            // the other can hold: its sign decides.
+            None if self.scale < other.scale => self.units.cmp(&0),
+            None => 0.cmp(&other.units),
+        }
+    }
+}
+
+impl PartialOrd for Decimal {
+    fn partial_cmp(&self, other: &Decimal) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// All its decimals, no grouping: "-1234.50".
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut buf = [0u8; 80];
+        let mut at = buf.len();
+        let mut n = self.units.unsigned_abs();
+        let mut written = 0;
+        while n > 0 || written <= self.scale {
+            if written == self.scale && self.scale > 0 {
+                at -= 1;
+                buf[at] = b'.';
+            }
+            at -= 1;
+            buf[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            written += 1;
+        }
+        if self.units < 0 {
+            at -= 1;
+            buf[at] = b'-';
+        }
+        f.write_str(std::str::from_utf8(&buf[at..]).unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::parse(s).unwrap_or_else(|| panic!("{s}"))
+    }
+
+    #[test]
+    fn parses_plain_decimals_only() {
+        assert_eq!((d("1234.50").units, d("1234.50").scale), (123450, 2));
+        assert_eq!(d("-0.001").units, -1);
+        assert_eq!(d("9999999999999999999999999999").units, 9_999_999_999_999_999_999_999_999_999);
+        for bad in ["", "-", "1.", ".5", "1e3", "+1", " 1", "1,0", "99999999999999999999999999999", "0x10"] {
+            assert_eq!(Decimal::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn prints_every_decimal_it_has() {
+        for s in ["0", "0.00", "-0.05", "1234.50", "100000000", "0.000000000000000000000000001", "-7922816251426433759354395033"] {
+            assert_eq!(d(s).to_string(), s);
+        }
+        assert_eq!(Decimal::from_i128_with_scale(i128::MIN + 1, 0).to_string(), (i128::MIN + 1).to_string());
+    }
+
+    #[test]
+    fn equal_and_ordered_by_value() {
+        assert_eq!(d("1.5"), d("1.50"));
+        assert!(d("0.9999") < d("1"));
+        assert!(d("-2") < d("-1.99"));
+        // Alignment overflows: the finer side cannot hold the coarser one scaled up.
+        let huge = Decimal::from_i128_with_scale(10i128.pow(37), 0);
+        let fine = Decimal::from_i128_with_scale(1, 30);
+        assert!(huge > fine);
+        assert!(fine < huge);
+        assert!(Decimal::from_i128_with_scale(-(10i128.pow(37)), 0) < fine);
+    }
+
+    #[test]
+    fn rounds_half_away_from_zero() {
+        for (x, dp, want) in [("0.525", 2, "0.53"), ("0.535", 2, "0.54"), ("0.5245", 2, "0.52"), ("-0.525", 2, "-0.53"), ("2.5", 0, "3"), ("1.2", 2, "1.2")] {
+            assert_eq!(d(x).round_half_away(dp).to_string(), want, "{x}");
+        }
+        assert_eq!(d("5").with_scale(2).to_string(), "5.00");
+        assert_eq!(d("1.005").with_scale(2).to_string(), "1.01");
+        assert_eq!(d("1.500").normalize().to_string(), "1.5");
+        assert_eq!(d("0.000").normalize().to_string(), "0");
+        assert_eq!(d("-12.75").trunc().to_string(), "-12");
+        assert!(d("3.00").is_integer() && !d("3.01").is_integer());
+    }
+
+    /// The same results as `rust_decimal` for the operations the engine uses, on random values
+    /// of the sizes amounts and rates have (and somewhat beyond).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod against_rust_decimal {
+        use super::super::Decimal;
+        use proptest::prelude::*;
+        use rust_decimal::{Decimal as Rd, RoundingStrategy};
+
+        fn both(units: i64, scale: u32) -> (Decimal, Rd) {
+            (Decimal::new(units, scale), Rd::new(units, scale))
+        }
+
+        proptest! {
+            #[test]
+            // Magnitudes where rust_decimal's 96 bits hold every result exactly (beyond them it
+            // rounds, where this type stays exact up to 128 bits).
+            fn arithmetic_order_rounding_and_text_agree(a in -10_000_000_000_000_000i64..10_000_000_000_000_000, sa in 0u32..12, b in -10_000_000_000i64..10_000_000_000, sb in 0u32..12, dp in 0u32..6) {
+                let ((x, rx), (y, ry)) = (both(a, sa), both(b, sb));
+                prop_assert_eq!(x.to_string(), rx.to_string());
+                prop_assert_eq!(x.cmp(&y), rx.cmp(&ry));
+                prop_assert_eq!(x == y, rx == ry);
+                // Sums agree in value (rust_decimal keeps the other's scale when one side is zero;
+                // here a sum always has the finer scale).
+                prop_assert_eq!(x.checked_add(y).map(|v| v.normalize().to_string()), rx.checked_add(ry).map(|v| v.normalize().to_string()));
+                prop_assert_eq!(x.checked_sub(y).map(|v| v.normalize().to_string()), rx.checked_sub(ry).map(|v| v.normalize().to_string()));
+                prop_assert_eq!(x.checked_add(y).map(|v| v.scale()), Some(sa.max(sb)));
+                prop_assert_eq!(x.checked_mul(y).map(|v| v.to_string()), rx.checked_mul(ry).map(|v| v.to_string()));
+                prop_assert_eq!(x.round_half_away(dp).to_string(), rx.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero).to_string());
+                prop_assert_eq!(x.normalize().to_string(), rx.normalize().to_string());
+                prop_assert_eq!(x.trunc().to_string(), rx.trunc().to_string());
+                prop_assert_eq!(x.is_integer(), rx.fract().is_zero());
+                let text = rx.to_string();
+                prop_assert_eq!(Decimal::parse(&text).map(|v| v.to_string()), Some(text));
+            }
+        }
+    }
+}
