@@ -81,9 +81,20 @@ impl Decimal {
     /// Both as units of the finer scale, or `None` when that does not fit.
     fn aligned(self, other: Decimal) -> Option<(i128, i128, u32)> {
         let scale = self.scale.max(other.scale);
-        let a = self.units.checked_mul(pow10(scale - self.scale)?)?;
-        let b = other.units.checked_mul(pow10(scale - other.scale)?)?;
-        Some((a, b, scale))
+        Some((self.scaled_up(scale - self.scale)?, other.scaled_up(scale - other.scale)?, scale))
+    }
+
+    /// The units × 10^k. Amounts and rates are small, and a checked 128-bit product is a slow
+    /// library call in WebAssembly, so the common cases take none.
+    fn scaled_up(self, k: u32) -> Option<i128> {
+        if k == 0 {
+            return Some(self.units);
+        }
+        if let (Ok(u), true) = (i64::try_from(self.units), k <= 9) {
+            // |u| < 2^63 and 10^k ≤ 10^9: the product fits in 128 bits unchecked.
+            return Some(i128::from(u) * i128::from(10i64.pow(k)));
+        }
+        self.units.checked_mul(pow10(k)?)
     }
 
     pub fn checked_add(self, other: Decimal) -> Option<Decimal> {
@@ -111,9 +122,23 @@ impl Decimal {
         let Some(p) = pow10(self.scale - dp) else {
             return Decimal { units: 0, scale: dp };
         };
-        let (q, r) = (self.units / p, self.units % p);
-        let up = r.unsigned_abs() * 2 >= p.unsigned_abs();
-        Decimal { units: if up { q + self.units.signum() } else { q }, scale: dp }
+        // Money and rates fit 64 bits, and 128-bit division is a slow library routine in
+        // WebAssembly: divide in 64 bits when both do.
+        let units = match (i64::try_from(self.units), i64::try_from(p)) {
+            (Ok(u), Ok(p)) => i128::from(u / p + Self::away(u % p, p, u.signum())),
+            _ => self.units / p + i128::from(Self::away(self.units % p, p, 1) * self.units.signum() as i64),
+        };
+        Decimal { units, scale: dp }
+    }
+
+    /// 1 (times the sign) when a remainder `r` of a division by `p` is at least half of `p`.
+    fn away<T: Into<i128>>(r: T, p: T, sign: i64) -> i64 {
+        let (r, p) = (r.into(), p.into());
+        if r.unsigned_abs() * 2 >= p.unsigned_abs() {
+            sign
+        } else {
+            0
+        }
     }
 
     /// The same value with exactly `scale` decimals: zeros added, or rounded half away from zero.
@@ -130,6 +155,14 @@ impl Decimal {
     /// Without trailing zeros in the decimals (1.50 → 1.5, 2.00 → 2).
     pub fn normalize(self) -> Decimal {
         let mut d = self;
+        // In 64 bits when the units fit (see `round_half_away`).
+        if let Ok(mut u) = i64::try_from(d.units) {
+            while d.scale > 0 && u % 10 == 0 {
+                u /= 10;
+                d.scale -= 1;
+            }
+            d.units = i128::from(u);
+        }
         while d.scale > 0 && d.units % 10 == 0 {
             d.units /= 10;
             d.scale -= 1;

@@ -230,15 +230,23 @@ pub fn rate(v: &Value, path: &Path, style: PathStyle, label: Label) -> Result<Ra
 }
 
 pub fn vocab<V: Vocabulary>(v: &Value, path: &Path, style: PathStyle) -> Result<V, Error> {
-    let id = as_str(v, path, style, V::WHAT)?;
-    V::from_id(id).ok_or_else(|| {
-        Error::new(
-            "invalid_value",
-            path.render(style),
-            format_args!("未知的{}“{id}”，可选：{}", V::WHAT.0, V::allowed_zh()),
-            format_args!("unknown {} \"{id}\"; allowed: {}", V::WHAT.1, V::allowed_en()),
-        )
-    })
+    let i = vocab_index(v, path, style, V::WHAT, V::IDS)?;
+    V::ALL.get(i).copied().ok_or_else(|| unknown_id(path, style, V::WHAT, "", V::IDS))
+}
+
+/// Where in `ids` the id `v` holds is; the work of [`vocab`], once for every list.
+fn vocab_index(v: &Value, path: &Path, style: PathStyle, what: Label, ids: &[(&str, &str)]) -> Result<usize, Error> {
+    let id = as_str(v, path, style, what)?;
+    ids.iter().position(|(k, _)| *k == id).ok_or_else(|| unknown_id(path, style, what, id, ids))
+}
+
+fn unknown_id(path: &Path, style: PathStyle, what: Label, id: &str, ids: &[(&str, &str)]) -> Error {
+    Error::new(
+        "invalid_value",
+        path.render(style),
+        format_args!("未知的{}“{id}”，可选：{}", what.0, crate::vocabulary::allowed_zh(ids)),
+        format_args!("unknown {} \"{id}\"; allowed: {}", what.1, crate::vocabulary::allowed_en(ids)),
+    )
 }
 
 #[cfg(test)]

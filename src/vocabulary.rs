@@ -6,21 +6,43 @@ pub trait Vocabulary: Sized + Copy + 'static {
     /// What the list is called, in Chinese and English, for error messages.
     const WHAT: (&'static str, &'static str);
     const ALL: &'static [Self];
+    /// Each value's id and Chinese name, in the order of `ALL`: what reading and error messages
+    /// need, as plain data, so that code is not compiled once per list.
+    const IDS: &'static [(&'static str, &'static str)];
     fn id(self) -> &'static str;
     fn zh(self) -> &'static str;
 
     fn from_id(id: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|v| v.id() == id)
+        let i = Self::IDS.iter().position(|(k, _)| *k == id)?;
+        Self::ALL.get(i).copied()
     }
+}
 
-    /// "village（村卫生室）、township（乡镇卫生院/社区卫生服务中心）…" for error messages.
-    fn allowed_zh() -> String {
-        Self::ALL.iter().map(|v| format!("{}（{}）", v.id(), v.zh())).collect::<Vec<_>>().join("、")
+/// "village（村卫生室）、township（乡镇卫生院/社区卫生服务中心）…" for error messages.
+pub fn allowed_zh(ids: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    for (i, (id, zh)) in ids.iter().enumerate() {
+        if i > 0 {
+            out.push('、');
+        }
+        out.push_str(id);
+        out.push('（');
+        out.push_str(zh);
+        out.push('）');
     }
+    out
+}
 
-    fn allowed_en() -> String {
-        Self::ALL.iter().map(|v| v.id()).collect::<Vec<_>>().join(", ")
+/// "village, township, …" for error messages.
+pub fn allowed_en(ids: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    for (i, (id, _)) in ids.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(id);
     }
+    out
 }
 
 macro_rules! vocabulary {
@@ -32,6 +54,7 @@ macro_rules! vocabulary {
         impl Vocabulary for $name {
             const WHAT: (&'static str, &'static str) = ($what_zh, $what_en);
             const ALL: &'static [Self] = &[$($name::$variant),+];
+            const IDS: &'static [(&'static str, &'static str)] = &[$(($id, $zh)),+];
             fn id(self) -> &'static str { match self { $($name::$variant => $id),+ } }
             fn zh(self) -> &'static str { match self { $($name::$variant => $zh),+ } }
         }
