@@ -20,7 +20,7 @@ FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-flo
 
 rm -rf "$OUT"
 wasm-pack build --target web --release --out-dir "$OUT" --out-name yibao --no-pack
-"$WASM_OPT" -Oz "${FEATURES[@]}" --strip-debug --strip-producers --strip-target-features \
+"$WASM_OPT" -Oz --converge "${FEATURES[@]}" --strip-debug --strip-producers --strip-target-features \
   "$OUT/yibao_bg.wasm" -o "$OUT/yibao_bg.wasm"
 
 # The fallback: our code for the MVP CPU, the precompiled std's bulk-memory, sign-ext and
@@ -33,7 +33,7 @@ mkdir -p target/mvp/lowered
   --strip-target-features -o target/mvp/lowered/yibao.wasm
 wasm-bindgen --target web --out-dir "$OUT/mvp" --out-name yibao target/mvp/lowered/yibao.wasm
 # --mvp-features makes wasm-opt refuse (fail the build) if any post-MVP feature is left.
-"$WASM_OPT" -Oz --mvp-features --strip-debug --strip-producers "$OUT/mvp/yibao_bg.wasm" -o "$OUT/mvp/yibao_bg.wasm"
+"$WASM_OPT" -Oz --converge --mvp-features --strip-debug --strip-producers "$OUT/mvp/yibao_bg.wasm" -o "$OUT/mvp/yibao_bg.wasm"
 rm -f "$OUT/mvp/yibao.d.ts" "$OUT/mvp/yibao_bg.wasm.d.ts" "$OUT/mvp/.gitignore" "$OUT/.gitignore"
 
 # The bundled packs ship beside the module (see src/bundled.rs), minified, in the order the

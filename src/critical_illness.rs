@@ -100,15 +100,16 @@ pub fn pay(
         return Ok(Money::ZERO);
     }
     let raw = f_after.sub(f_before)?.round();
-    let lines: Vec<String> = parts
-        .iter()
-        .map(|b| format!("{}–{} 元 × {} = {} 元", bound(b.from), bound(b.to), b.rate.percent(), exact(b.amount)))
-        .collect();
+    let mut lines = String::new();
+    for (i, b) in parts.iter().enumerate() {
+        let sep = if i == 0 { "" } else { "；" };
+        lines.push_str(&format!("{sep}{}–{} 元 × {} = {} 元", bound(b.from), bound(b.to), b.rate.percent(), exact(b.amount)));
+    }
     let over = match ci.bands_from {
         BandsFrom::Threshold => format!("超过起付线 {}的 {}按分段报销", yuan(scale.threshold), yuan(c_after.saturating_sub(scale.threshold))),
         BandsFrom::Zero => format!("起付线 {}以上的部分按分段报销", yuan(scale.threshold)),
     };
-    let mut text = format!("{head}，{over}：{}", lines.join("；"));
+    let mut text = format!("{head}，{over}：{lines}");
     if f_before.0.is_zero() {
         if parts.len() > 1 {
             text.push_str(&format!("，合计 {}", yuan(raw)));

@@ -15,13 +15,55 @@ pub struct Decimal {
     scale: u32,
 }
 
-/// Products are rounded (half away from zero) to this many decimals; `rust_decimal` holds the
-/// same number. No product of an amount and a rate comes near it.
-const MAX_SCALE: u32 = 28;
+/// The most decimals a product may have (two numbers of 28 digits each): beyond, it is refused
+/// as an overflow rather than rounded, so that a payment is rounded once, to the fen.
+const MAX_SCALE: u32 = 56;
 
 /// 10^n, when it fits.
 fn pow10(n: u32) -> Option<i128> {
     10i128.checked_pow(n)
+}
+
+/// Plain decimal text split at its point: "12.50" → ("12", Some("50")).
+pub fn split_at_point(text: &str) -> (&str, Option<&str>) {
+    match text.bytes().position(|b| b == b'.') {
+        Some(i) => (text.get(..i).unwrap_or_default(), text.get(i + 1..)),
+        None => (text, None),
+    }
+}
+
+/// `n / 10` and `n % 10` in 64-bit steps. A 128-bit division is a library routine of a kilobyte in
+/// WebAssembly; dividing by ten digit by digit is all that values beyond 64 bits need here.
+fn div10(n: u128) -> (u128, u8) {
+    let (hi, lo) = ((n >> 64) as u64, n as u64);
+    let (q_hi, r) = (hi / 10, hi % 10);
+    let cur = (r << 32) | (lo >> 32);
+    let (q_mid, r) = (cur / 10, cur % 10);
+    let cur = (r << 32) | (lo & 0xffff_ffff);
+    let (q_lo, r) = (cur / 10, cur % 10);
+    ((u128::from(q_hi) << 64) | u128::from((q_mid << 32) | q_lo), r as u8)
+}
+
+/// `n` divided by 10^k, toward zero, with the most significant digit dropped (0 when k is 0).
+fn drop_digits(mut n: u128, k: u32) -> (u128, u8) {
+    let mut last = 0;
+    for _ in 0..k {
+        if n == 0 {
+            return (0, 0);
+        }
+        (n, last) = div10(n);
+    }
+    (n, last)
+}
+
+/// Magnitude and sign back into units (the magnitude came from a valid `i128`, or one more).
+fn signed(magnitude: u128, negative: bool) -> i128 {
+    let m = i128::try_from(magnitude).unwrap_or(i128::MAX);
+    if negative {
+        -m
+    } else {
+        m
+    }
 }
 
 impl Decimal {
@@ -45,10 +87,7 @@ impl Decimal {
             Some(rest) => (true, rest),
             None => (false, s),
         };
-        let (int, frac) = match body.split_once('.') {
-            Some((i, f)) => (i, Some(f)),
-            None => (body, None),
-        };
+        let (int, frac) = split_at_point(body);
         let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
         if !digits(int) || frac.is_some_and(|f| !digits(f)) || int.len() + frac.map_or(0, str::len) > 28 {
             return None;
@@ -72,10 +111,6 @@ impl Decimal {
 
     pub fn is_sign_negative(self) -> bool {
         self.units < 0
-    }
-
-    pub fn abs(self) -> Decimal {
-        Decimal { units: self.units.abs(), scale: self.scale }
     }
 
     /// Both as units of the finer scale, or `None` when that does not fit.
@@ -107,10 +142,10 @@ impl Decimal {
         Some(Decimal { units: a.checked_sub(b)?, scale })
     }
 
-    /// The exact product, rounded only if it has more than 28 decimals.
+    /// The exact product, never rounded (`None` when it does not fit).
     pub fn checked_mul(self, other: Decimal) -> Option<Decimal> {
-        let product = Decimal { units: self.units.checked_mul(other.units)?, scale: self.scale + other.scale };
-        Some(if product.scale > MAX_SCALE { product.round_half_away(MAX_SCALE) } else { product })
+        let scale = self.scale.checked_add(other.scale).filter(|s| *s <= MAX_SCALE)?;
+        Some(Decimal { units: self.units.checked_mul(other.units)?, scale })
     }
 
     /// Rounded to `dp` decimals, half away from zero (四舍五入); unchanged when it has no more.
@@ -118,27 +153,18 @@ impl Decimal {
         if self.scale <= dp {
             return self;
         }
-        // A divisor beyond i128 is more than twice any value: the result is zero.
-        let Some(p) = pow10(self.scale - dp) else {
-            return Decimal { units: 0, scale: dp };
-        };
-        // Money and rates fit 64 bits, and 128-bit division is a slow library routine in
-        // WebAssembly: divide in 64 bits when both do.
-        let units = match (i64::try_from(self.units), i64::try_from(p)) {
-            (Ok(u), Ok(p)) => i128::from(u / p + Self::away(u % p, p, u.signum())),
-            _ => self.units / p + i128::from(Self::away(self.units % p, p, 1) * self.units.signum() as i64),
-        };
-        Decimal { units, scale: dp }
-    }
-
-    /// 1 (times the sign) when a remainder `r` of a division by `p` is at least half of `p`.
-    fn away<T: Into<i128>>(r: T, p: T, sign: i64) -> i64 {
-        let (r, p) = (r.into(), p.into());
-        if r.unsigned_abs() * 2 >= p.unsigned_abs() {
-            sign
-        } else {
-            0
+        let k = self.scale - dp;
+        // Money and rates fit 64 bits: one 64-bit division.
+        if let (Ok(u), Some(p)) = (i64::try_from(self.units), 10i64.checked_pow(k)) {
+            let (q, r) = (u / p, u % p);
+            let away = if r.unsigned_abs() * 2 >= p.unsigned_abs() { u.signum() } else { 0 };
+            return Decimal { units: i128::from(q + away), scale: dp };
         }
+        // Otherwise digit by digit: the rest is at least half of 10^k exactly when the most
+        // significant dropped digit is 5 or more.
+        let (q, dropped) = drop_digits(self.units.unsigned_abs(), k);
+        let q = if dropped >= 5 { q + 1 } else { q };
+        Decimal { units: signed(q, self.units < 0), scale: dp }
     }
 
     /// The same value with exactly `scale` decimals: zeros added, or rounded half away from zero.
@@ -163,10 +189,16 @@ impl Decimal {
             }
             d.units = i128::from(u);
         }
-        while d.scale > 0 && d.units % 10 == 0 {
-            d.units /= 10;
+        let mut m = d.units.unsigned_abs();
+        while d.scale > 0 {
+            let (q, r) = div10(m);
+            if r != 0 {
+                break;
+            }
+            m = q;
             d.scale -= 1;
         }
+        d.units = signed(m, d.units < 0);
         if d.units == 0 {
             d.scale = 0;
         }
@@ -175,14 +207,20 @@ impl Decimal {
 
     /// The integer part (toward zero).
     pub fn trunc(self) -> Decimal {
-        match pow10(self.scale) {
-            Some(p) => Decimal { units: self.units / p, scale: 0 },
-            None => Decimal::ZERO,
-        }
+        let (q, _) = drop_digits(self.units.unsigned_abs(), self.scale);
+        Decimal { units: signed(q, self.units < 0), scale: 0 }
     }
 
     pub fn is_integer(self) -> bool {
-        pow10(self.scale).map_or(self.units == 0, |p| self.units % p == 0)
+        let mut m = self.units.unsigned_abs();
+        for _ in 0..self.scale {
+            let (q, r) = div10(m);
+            if r != 0 {
+                return false;
+            }
+            m = q;
+        }
+        true
     }
 }
 
@@ -198,6 +236,8 @@ impl Ord for Decimal {
     fn cmp(&self, other: &Decimal) -> Ordering {
         match self.aligned(*other) {
             Some((a, b, _)) => a.cmp(&b),
+            // Different signs (or a zero) decide by sign alone.
+            None if self.units.signum() != other.units.signum() => self.units.signum().cmp(&other.units.signum()),
             // Scaling one side up overflowed, so that side is larger in magnitude than anything
             // the other can hold: its sign decides.
             None if self.scale < other.scale => self.units.cmp(&0),
@@ -215,25 +255,42 @@ impl PartialOrd for Decimal {
 /// All its decimals, no grouping: "-1234.50".
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut buf = [0u8; 80];
+        // The digits of the units (at most 39), then the point placed by the scale; zeros after
+        // "0." are written one by one, so any scale prints.
+        let mut buf = [0u8; 40];
         let mut at = buf.len();
         let mut n = self.units.unsigned_abs();
-        let mut written = 0;
-        while n > 0 || written <= self.scale {
-            if written == self.scale && self.scale > 0 {
-                at -= 1;
-                buf[at] = b'.';
+        loop {
+            let (q, r) = div10(n);
+            at -= 1;
+            buf[at] = b'0' + r;
+            n = q;
+            if n == 0 {
+                break;
             }
-            at -= 1;
-            buf[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            written += 1;
         }
+        let digits = std::str::from_utf8(&buf[at..]).unwrap_or_default();
         if self.units < 0 {
-            at -= 1;
-            buf[at] = b'-';
+            f.write_str("-")?;
         }
-        f.write_str(std::str::from_utf8(&buf[at..]).unwrap_or_default())
+        let scale = self.scale as usize;
+        if scale == 0 {
+            return f.write_str(digits);
+        }
+        match digits.len().checked_sub(scale) {
+            Some(int) if int > 0 => {
+                f.write_str(digits.get(..int).unwrap_or_default())?;
+                f.write_str(".")?;
+                f.write_str(digits.get(int..).unwrap_or_default())
+            }
+            _ => {
+                f.write_str("0.")?;
+                for _ in digits.len()..scale {
+                    f.write_str("0")?;
+                }
+                f.write_str(digits)
+            }
+        }
     }
 }
 
@@ -243,6 +300,22 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::parse(s).unwrap_or_else(|| panic!("{s}"))
+    }
+
+    #[test]
+    fn divides_by_ten_beyond_64_bits() {
+        for n in [0u128, 9, 10, u128::from(u64::MAX), u128::from(u64::MAX) + 1, 10u128.pow(38) + 7, u128::MAX] {
+            assert_eq!(div10(n), (n / 10, (n % 10) as u8), "{n}");
+        }
+        assert_eq!(drop_digits(123_456, 3), (123, 4));
+        assert_eq!(drop_digits(5, 40), (0, 0));
+        // Rounding beyond 64 bits takes the digit-by-digit path.
+        let big = Decimal::from_i128_with_scale(-1_234_567_890_123_456_789_012_345_675, 1);
+        assert_eq!(big.round_half_away(0).to_string(), "-123456789012345678901234568");
+        assert_eq!(Decimal::from_i128_with_scale(15, 40).round_half_away(39).to_string(), format!("0.{}2", "0".repeat(38)));
+        assert!(Decimal::from_i128_with_scale(10i128.pow(30), 30).is_integer());
+        assert_eq!(Decimal::from_i128_with_scale(-(10i128.pow(30)) - 5, 30).trunc().to_string(), "-1");
+        assert_eq!(Decimal::from_i128_with_scale(10i128.pow(30), 30).normalize().to_string(), "1");
     }
 
     #[test]
@@ -261,6 +334,8 @@ mod tests {
             assert_eq!(d(s).to_string(), s);
         }
         assert_eq!(Decimal::from_i128_with_scale(i128::MIN + 1, 0).to_string(), (i128::MIN + 1).to_string());
+        assert_eq!(Decimal::from_i128_with_scale(i128::MIN, 0).to_string(), i128::MIN.to_string());
+        assert_eq!(Decimal::from_i128_with_scale(1, 80).to_string(), format!("0.{}1", "0".repeat(79)));
     }
 
     #[test]
@@ -273,7 +348,22 @@ mod tests {
         let fine = Decimal::from_i128_with_scale(1, 30);
         assert!(huge > fine);
         assert!(fine < huge);
+        // Zero against a value too fine to align with it: still by sign.
+        let tiny = Decimal::from_i128_with_scale(1, 40);
+        assert!(Decimal::ZERO < tiny && Decimal::ZERO != tiny);
+        assert!(Decimal::ZERO > Decimal::from_i128_with_scale(-1, 40));
         assert!(Decimal::from_i128_with_scale(-(10i128.pow(37)), 0) < fine);
+    }
+
+    #[test]
+    fn products_are_exact_or_refused_never_rounded() {
+        // 0.05 × a rate just under 0.1: 0.00499…95 must stay below half a fen.
+        let p = d("0.05").checked_mul(d("0.099999999999999999999999999")).unwrap();
+        assert_eq!(p.to_string(), "0.00499999999999999999999999995");
+        assert_eq!(p.round_half_away(2).to_string(), "0.00");
+        assert_eq!(Decimal::from_i128_with_scale(1, u32::MAX).checked_mul(d("0.1")), None);
+        assert_eq!(Decimal::from_i128_with_scale(1, 30).checked_mul(Decimal::from_i128_with_scale(1, 30)), None);
+        assert_eq!(Decimal::from_i128_with_scale(i128::MAX, 0).checked_mul(d("2")), None);
     }
 
     #[test]

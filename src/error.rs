@@ -129,6 +129,12 @@ impl Error {
         crate::wire::to_string(self, false)
     }
 
+    /// The same fault, its path under `prefix` (a pack's place in a list of packs: `/2`).
+    pub fn under(mut self, prefix: &str) -> Error {
+        self.0.path.insert_str(0, prefix);
+        self
+    }
+
     /// Any fault in a pack is reported as `invalid_policy` with a JSON Pointer into the pack,
     /// whatever the underlying check was; the message keeps the detail.
     pub fn into_policy_error(mut self) -> Error {

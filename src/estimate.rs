@@ -226,11 +226,10 @@ fn settle(policy: &Policy, person: &Person, visit: &Visit, index: usize, year: &
 fn check_against_policy(case: &Case, policy: &Policy) -> Result<(), Error> {
     for (j, c) in case.person.conditions.iter().enumerate() {
         if !policy.knows_condition(c) {
-            let known: Vec<String> = crate::vocabulary::KNOWN_CONDITIONS.iter().map(|(id, zh)| format!("{id}（{zh}）")).collect();
             return Err(Error::new(
                 "invalid_value",
                 format!("person.conditions[{j}]"),
-                format_args!("未知的慢特病病种“{c}”，可选：{}", known.join("、")),
+                format_args!("未知的慢特病病种“{c}”，可选：{}", crate::vocabulary::allowed_zh(crate::vocabulary::KNOWN_CONDITIONS)),
                 format_args!("unknown condition \"{c}\""),
             ));
         }
@@ -327,7 +326,7 @@ fn nearest_present<'p>(policy: &'p Policy, pointer: &str) -> (usize, &'p Value) 
         if let Some(v) = policy.value_at(at) {
             return (at.len(), v);
         }
-        match at.rfind('/') {
+        match at.bytes().rposition(|b| b == b'/') {
             Some(i) => at = at.get(..i).unwrap_or_default(),
             None => return (0, &policy.merged),
         }

@@ -136,10 +136,15 @@ impl Value {
             return Some(self);
         }
         let mut cur = self;
-        for raw in pointer.strip_prefix('/')?.split('/') {
+        let mut rest = pointer.strip_prefix('/')?;
+        loop {
+            let (raw, next) = match rest.bytes().position(|b| b == b'/') {
+                Some(i) => (rest.get(..i)?, rest.get(i + 1..)),
+                None => (rest, None),
+            };
             // Keys with `~` are rare; only they are unescaped (into a new string).
             let unescaped;
-            let token = if raw.contains('~') {
+            let token = if raw.bytes().any(|b| b == b'~') {
                 unescaped = unescape_token(raw);
                 unescaped.as_str()
             } else {
@@ -150,8 +155,11 @@ impl Value {
                 Value::Array(a) => a.get(index(token)?)?,
                 _ => return None,
             };
+            match next {
+                Some(n) => rest = n,
+                None => return Some(cur),
+            }
         }
-        Some(cur)
     }
 }
 
@@ -247,6 +255,10 @@ impl SyntaxError {
 /// Objects and arrays nest at most this deep: deeper input is refused, not a stack overflow.
 const MAX_DEPTH: usize = 128;
 
+/// An object has at most this many members. Cases and packs have tens; the bound keeps the
+/// repeated-key check (linear per member) from making a hostile input slow.
+const MAX_MEMBERS: usize = 1000;
+
 /// Parses JSON text (RFC 8259): one value, whitespace around it, nothing else. Strict: no
 /// comments, no trailing commas, no repeated keys in an object.
 pub fn parse(text: &str) -> Result<Value, SyntaxError> {
@@ -274,8 +286,10 @@ impl Parser<'_> {
             end -= 1;
         }
         let before = self.text.get(..end).unwrap_or_default();
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        // Lines end at `\n`; columns count characters (a byte that does not continue one).
+        let line_start = before.bytes().rposition(|b| b == b'\n').map_or(0, |i| i + 1);
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let column = before.bytes().skip(line_start).filter(|&b| b & 0xC0 != 0x80).count() + 1;
         SyntaxError { line, column, zh, en }
     }
 
@@ -342,6 +356,9 @@ impl Parser<'_> {
                 return Err(self.error("此处应为带引号的字段名", "expected a quoted member name"));
             }
             let at = self.pos;
+            if map.len() == MAX_MEMBERS {
+                return Err(self.error("JSON 对象的字段过多（最多 1000 个）", "too many members in an object (at most 1000)"));
+            }
             let key = self.string()?;
             if map.contains_key(&key) {
                 self.pos = at;
@@ -578,6 +595,13 @@ mod tests {
             assert_eq!((e.line, e.column, e.en), (line, column, en), "{text:?}");
             assert!(!e.zh.is_empty());
         }
+    }
+
+    #[test]
+    fn huge_objects_are_refused() {
+        let members = |n: usize| format!("{{{}}}", (0..n).map(|i| format!("\"k{i}\": {i}")).collect::<Vec<_>>().join(","));
+        assert_eq!(parse(&members(MAX_MEMBERS)).unwrap().as_object().unwrap().len(), MAX_MEMBERS);
+        assert_eq!(parse(&members(MAX_MEMBERS + 1)).unwrap_err().en, "too many members in an object (at most 1000)");
     }
 
     #[test]

@@ -183,10 +183,14 @@ fn write_decimal(f: &mut fmt::Formatter<'_>, d: Decimal, grouped: bool) -> fmt::
     // Neither path can fail: a Display that returns an error makes `format!` panic.
     let fast = u64::try_from(d.mantissa().unsigned_abs()).ok().zip(10u64.checked_pow(d.scale()));
     let Some((mantissa, pow)) = fast else {
-        let text = d.abs().to_string();
-        let (int, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
+        let full = d.to_string();
+        let text = full.strip_prefix('-').unwrap_or(&full);
+        let (int, frac) = crate::decimal::split_at_point(text);
         write_digits(f, int.as_bytes(), grouped)?;
-        return if frac.is_empty() { Ok(()) } else { write!(f, ".{frac}") };
+        return match frac {
+            Some(frac) => write!(f, ".{frac}"),
+            None => Ok(()),
+        };
     };
     // Written right to left into one buffer and handed over in one piece: the fraction, the
     // point, then the integer digits with a comma every three when `grouped`.
@@ -241,24 +245,58 @@ pub fn grouped(d: Decimal) -> String {
     Grouped(d).to_string()
 }
 
-/// Reads a decimal exactly from its JSON form: a string ("0.6", "5000") or a plain number, read
-/// from the digits it was written with (0.6 is 0.6, never 0.59999…; no float on the way).
-/// Exponent forms ("1e3") are refused like any other text that is not plain decimal.
+/// Reads a decimal exactly from its JSON form: a string holding a plain decimal ("0.6", "5000"),
+/// or a JSON number, read as the decimal its digits denote (0.6 is 0.6, never 0.59999…; no float
+/// on the way). A number may have an exponent, as JavaScript writes very small ones (`1e-7` is
+/// 0.0000001); a string may not.
 pub fn parse_decimal(value: &crate::json::Value) -> Option<Decimal> {
     match value {
-        crate::json::Value::String(s) | crate::json::Value::Number(s) => parse_decimal_str(s),
+        crate::json::Value::String(s) => parse_decimal_str(s),
+        crate::json::Value::Number(n) => {
+            // The parser has checked the number's syntax: digits, then maybe `e`, a sign, digits.
+            let (digits, exponent) = match n.bytes().position(|b| b == b'e' || b == b'E') {
+                Some(i) => (n.get(..i)?, exponent(n.get(i + 1..)?)?),
+                None => (n.as_str(), 0),
+            };
+            shift(parse_decimal_str(digits)?, exponent)
+        }
         _ => None,
     }
+}
+
+/// An exponent's digits with their sign; `None` beyond four digits (no amount or rate needs one).
+fn exponent(text: &str) -> Option<i32> {
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, text.get(1..)?),
+        Some(b'+') => (false, text.get(1..)?),
+        _ => (false, text),
+    };
+    if digits.is_empty() || digits.len() > 4 {
+        return None;
+    }
+    let n = digits.bytes().try_fold(0i32, |n, b| b.is_ascii_digit().then(|| n * 10 + i32::from(b - b'0')))?;
+    Some(if negative { -n } else { n })
+}
+
+/// `d × 10^exponent`, exactly: the decimal point moved. `None` beyond 28 decimals or when the
+/// units overflow (no amount or rate is anywhere near either).
+fn shift(d: Decimal, exponent: i32) -> Option<Decimal> {
+    let scale = i64::from(d.scale()) - i64::from(exponent);
+    if scale > 28 {
+        return None;
+    }
+    if scale >= 0 {
+        return Some(Decimal::from_i128_with_scale(d.mantissa(), scale as u32));
+    }
+    let factor = 10i128.checked_pow(u32::try_from(-scale).ok()?)?;
+    Some(Decimal::from_i128_with_scale(d.mantissa().checked_mul(factor)?, 0))
 }
 
 /// Plain decimal text only: optional sign, digits, optional fraction. No exponent, no spaces,
 /// no grouping commas, so "1e3", " 5", "1,000" and "" are all refused rather than guessed at.
 fn parse_decimal_str(s: &str) -> Option<Decimal> {
     let body = s.strip_prefix('-').unwrap_or(s);
-    let (int, frac) = match body.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (body, None),
-    };
+    let (int, frac) = crate::decimal::split_at_point(body);
     let digits_ok = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
     if !digits_ok(int) || frac.is_some_and(|f| !digits_ok(f)) {
         return None;
@@ -322,6 +360,14 @@ mod tests {
         }
         assert_eq!(parse_decimal(&json!(true)), None);
         assert_eq!(parse_decimal(&json!(null)), None);
+        // Numbers with an exponent, as JavaScript writes very small and very large ones.
+        let number = |t: &str| parse_decimal(&crate::json::parse(t).unwrap()).map(|d| d.normalize().to_string());
+        for (text, want) in [("1e3", Some("1000")), ("1E+3", Some("1000")), ("1.5e-7", Some("0.00000015")), ("-2.50e1", Some("-25")), ("7e0", Some("7"))] {
+            assert_eq!(number(text).as_deref(), want, "{text}");
+        }
+        for text in ["1e-40", "1e999999999999", "9e40"] {
+            assert_eq!(number(text), None, "{text}");
+        }
     }
 
     #[test]

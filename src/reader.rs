@@ -213,7 +213,8 @@ pub fn amount(v: &Value, path: &Path, style: PathStyle, label: Label) -> Result<
             format_args!("{} must be at most 100,000,000 yuan", label.1),
         ));
     }
-    Ok(Money::from_decimal(d.abs()))
+    // Not negative (checked above), so no sign to drop: "-0" reads as 0.
+    Ok(Money::from_decimal(d))
 }
 
 /// A rate: a decimal in [0, 1].
@@ -288,12 +289,13 @@ mod tests {
         assert_eq!(rate(&exact, &at, PathStyle::Pointer, label).unwrap().decimal().to_string(), "0.12345678901234567891");
         let amount_number = crate::json::parse("1234.50").unwrap();
         assert_eq!(read(amount_number).unwrap().to_string(), "1234.50");
-        // Exponent forms are not plain decimals, whether written as numbers or as text.
-        for text in ["1e3", "\"1e3\"", "5E-1"] {
-            let v = crate::json::parse(text).unwrap();
-            assert_eq!(read(v.clone()).unwrap_err().code, "invalid_amount", "{text}");
-            assert_eq!(rate(&v, &at, PathStyle::Pointer, label).unwrap_err().code, "invalid_rate", "{text}");
-        }
+        // A number may have an exponent (JavaScript writes 1e-7 so); text must be a plain decimal.
+        assert_eq!(read(crate::json::parse("1.2345e3").unwrap()).unwrap().to_string(), "1234.50");
+        assert_eq!(rate(&crate::json::parse("5E-1").unwrap(), &at, PathStyle::Pointer, label).unwrap().decimal().to_string(), "0.5");
+        assert_eq!(read(crate::json::parse("1e-3").unwrap()).unwrap_err().code, "invalid_amount");
+        let text = crate::json::parse("\"1e3\"").unwrap();
+        assert_eq!(read(text.clone()).unwrap_err().code, "invalid_amount");
+        assert_eq!(rate(&text, &at, PathStyle::Pointer, label).unwrap_err().code, "invalid_rate");
     }
 
     #[test]

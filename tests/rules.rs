@@ -369,3 +369,14 @@ fn annual_deductibles_already_met_this_year_are_not_charged_again() {
                     "visits": [{ "kind": "chronic_outpatient", "condition": "diabetes", "level": "county", "date": "2024-03-01", "total": "1000", "out_of_catalog": "0" }] });
     assert_eq!(field(&run(&c, &example_policy()), 0, "basic"), "650.00");
 }
+
+#[test]
+fn a_payment_is_rounded_once_however_long_the_rate() {
+    // 0.05 yuan above the deductible at a rate just under 10%: 0.00499…95 is under half a fen, so
+    // nothing is paid. Rounding the product to 28 decimals first would make it 0.005 → 0.01.
+    let policy = example_with(json!({"basic": {"inpatient": {"levels": {"county": {"rate": "0.099999999999999999999999999"}}}}}));
+    let c = case("ordinary", json!([{ "kind": "inpatient", "level": "county", "date": "2024-03-01", "total": "500.05", "out_of_catalog": "0", "class_b_self_pay": "0" }]));
+    let out = run(&c, &policy);
+    assert_eq!(field(&out, 0, "in_scope"), "500.05");
+    assert_eq!(field(&out, 0, "basic"), "0.00");
+}

@@ -14,7 +14,13 @@ const EXAMPLE_POLICY: &str = include_str!("../../shared/spec/example-policy.json
 /// the package's loader does.
 fn with_bundled_packs() {
     static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| register_packs(js(include_str!("../pkg/packs.json"))).expect("the shipped packs are valid"));
+    ONCE.call_once(|| {
+        // A refused list changes nothing: the fault names the pack, and the real list is
+        // registered after it, as the loader's retry does.
+        let e = register_packs(js(r#"[{"id": "x"}]"#)).unwrap_err();
+        assert_eq!((s(&e, &["error", "code"]), s(&e, &["error", "path"])), ("invalid_policy".to_owned(), "/0/format".to_owned()));
+        register_packs(js(include_str!("../pkg/packs.json"))).expect("the shipped packs are valid");
+    });
 }
 
 fn js(text: &str) -> JsValue {

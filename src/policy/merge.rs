@@ -41,8 +41,8 @@ pub fn resolve(pack: &Value, lookup: &dyn Fn(&str) -> Option<Value>) -> Result<V
             return Err(Error::new(
                 "invalid_policy",
                 "/extends",
-                format_args!("政策包继承关系出现循环：{} → {parent_id}", seen.join(" → ")),
-                format_args!("extends cycle: {} -> {parent_id}", seen.join(" -> ")),
+                format_args!("政策包继承关系出现循环：{} → {parent_id}", seen.iter().map(String::as_str).collect::<Vec<_>>().join(" → ")),
+                format_args!("extends cycle: {} -> {parent_id}", seen.iter().map(String::as_str).collect::<Vec<_>>().join(" -> ")),
             ));
         }
         let Some(parent) = lookup(parent_id) else {
