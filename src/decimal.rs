@@ -252,45 +252,69 @@ impl PartialOrd for Decimal {
     }
 }
 
-/// All its decimals, no grouping: "-1234.50".
-impl fmt::Display for Decimal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The digits of the units (at most 39), then the point placed by the scale; zeros after
-        // "0." are written one by one, so any scale prints.
-        let mut buf = [0u8; 40];
-        let mut at = buf.len();
+impl Decimal {
+    /// Writes the value with every decimal its scale has, and a comma every three integer digits
+    /// when `grouped` ("-1,234,567.50"). Amounts of every result and explanation pass here, so
+    /// the digits are produced with 64-bit divisions while they fit (see [`div10`]).
+    pub fn write(self, f: &mut fmt::Formatter<'_>, grouped: bool) -> fmt::Result {
+        // The digits of the units, least significant first (at most 39); zeros beyond them.
+        let mut digits = [b'0'; 39];
+        let mut len = 0;
         let mut n = self.units.unsigned_abs();
         loop {
-            let (q, r) = div10(n);
-            at -= 1;
-            buf[at] = b'0' + r;
+            let (q, r) = match u64::try_from(n) {
+                Ok(m) => (u128::from(m / 10), (m % 10) as u8),
+                Err(_) => div10(n),
+            };
+            digits[len] = b'0' + r;
+            len += 1;
             n = q;
             if n == 0 {
                 break;
             }
         }
-        let digits = std::str::from_utf8(&buf[at..]).unwrap_or_default();
+        // Digit `i` counted from the least significant; zeros beyond the units ("0.05").
+        let digit = |i: usize| digits.get(i).copied().unwrap_or(b'0');
+        let scale = self.scale as usize;
+
+        // The integer part, right to left with its commas (39 digits and 12 commas at most).
+        let mut int = [0u8; 51];
+        let mut at = int.len();
+        for k in 0..len.saturating_sub(scale).max(1) {
+            if grouped && k > 0 && k % 3 == 0 {
+                at -= 1;
+                int[at] = b',';
+            }
+            at -= 1;
+            int[at] = digit(scale + k);
+        }
         if self.units < 0 {
             f.write_str("-")?;
         }
-        let scale = self.scale as usize;
+        f.write_str(std::str::from_utf8(&int[at..]).unwrap_or_default())?;
         if scale == 0 {
-            return f.write_str(digits);
+            return Ok(());
         }
-        match digits.len().checked_sub(scale) {
-            Some(int) if int > 0 => {
-                f.write_str(digits.get(..int).unwrap_or_default())?;
-                f.write_str(".")?;
-                f.write_str(digits.get(int..).unwrap_or_default())
+        // The decimals, most significant first, in pieces (a scale may exceed any buffer).
+        f.write_str(".")?;
+        let mut piece = [0u8; 32];
+        let mut remaining = scale;
+        while remaining > 0 {
+            let n = remaining.min(piece.len());
+            for (j, slot) in piece.iter_mut().take(n).enumerate() {
+                *slot = digit(remaining - 1 - j);
             }
-            _ => {
-                f.write_str("0.")?;
-                for _ in digits.len()..scale {
-                    f.write_str("0")?;
-                }
-                f.write_str(digits)
-            }
+            f.write_str(std::str::from_utf8(&piece[..n]).unwrap_or_default())?;
+            remaining -= n;
         }
+        Ok(())
+    }
+}
+
+/// All its decimals, no grouping: "-1234.50".
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, false)
     }
 }
 

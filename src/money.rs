@@ -5,7 +5,7 @@
 //! slip does (not banker's rounding).
 
 pub use crate::decimal::Decimal;
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 /// The largest amount accepted in input (rules.md: at most 100,000,000 yuan).
 pub const MAX_INPUT: Decimal = Decimal::new(100_000_000, 0);
@@ -144,11 +144,9 @@ impl Rate {
 }
 
 impl fmt::Display for Money {
-    /// Exactly two decimals, no grouping: the contract's wire form ("28730.00"). Every amount of
-    /// a result passes through here, so it takes the same u64 path as [`Grouped`] rather than
-    /// `Decimal`'s own (96-bit) formatting.
+    /// Exactly two decimals, no grouping: the contract's wire form ("28730.00").
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_decimal(f, self.0.with_scale(2), false)
+        self.0.with_scale(2).write(f, false)
     }
 }
 
@@ -167,77 +165,8 @@ pub struct Grouped(pub Decimal);
 
 impl fmt::Display for Grouped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_decimal(f, self.0, true)
+        self.0.write(f, true)
     }
-}
-
-/// Writes a decimal with all the decimals its scale has, with thousands separators when
-/// `grouped`.
-fn write_decimal(f: &mut fmt::Formatter<'_>, d: Decimal, grouped: bool) -> fmt::Result {
-    if d.is_sign_negative() && !d.is_zero() {
-        f.write_str("-")?;
-    }
-    // The fast path: u64 arithmetic, which every amount of money fits (128-bit division is
-    // a slow software routine in WebAssembly). An unrounded intermediate with many decimals
-    // (a long rate times a large sum) may not fit; it takes the decimal's own text instead.
-    // Neither path can fail: a Display that returns an error makes `format!` panic.
-    let fast = u64::try_from(d.mantissa().unsigned_abs()).ok().zip(10u64.checked_pow(d.scale()));
-    let Some((mantissa, pow)) = fast else {
-        let full = d.to_string();
-        let text = full.strip_prefix('-').unwrap_or(&full);
-        let (int, frac) = crate::decimal::split_at_point(text);
-        write_digits(f, int.as_bytes(), grouped)?;
-        return match frac {
-            Some(frac) => write!(f, ".{frac}"),
-            None => Ok(()),
-        };
-    };
-    // Written right to left into one buffer and handed over in one piece: the fraction, the
-    // point, then the integer digits with a comma every three when `grouped`.
-    let mut buf = [0u8; 48];
-    let mut at = buf.len();
-    let mut put = |b: u8| {
-        at -= 1;
-        buf[at] = b;
-    };
-    let (mut int, mut frac) = (mantissa / pow, mantissa % pow);
-    if d.scale() > 0 {
-        for _ in 0..d.scale() {
-            put(b'0' + (frac % 10) as u8);
-            frac /= 10;
-        }
-        put(b'.');
-    }
-    let mut count = 0;
-    loop {
-        if grouped && count > 0 && count % 3 == 0 {
-            put(b',');
-        }
-        put(b'0' + (int % 10) as u8);
-        count += 1;
-        int /= 10;
-        if int == 0 {
-            break;
-        }
-    }
-    f.write_str(std::str::from_utf8(&buf[at..]).unwrap_or_default())
-}
-
-/// Writes ASCII digits (most significant first), with a comma every three from the right when
-/// `grouped`.
-fn write_digits(f: &mut fmt::Formatter<'_>, digits: &[u8], grouped: bool) -> fmt::Result {
-    let text = std::str::from_utf8(digits).unwrap_or_default();
-    if !grouped {
-        return f.write_str(text);
-    }
-    let len = text.len();
-    for (i, digit) in text.char_indices() {
-        if i > 0 && (len - i) % 3 == 0 {
-            f.write_str(",")?;
-        }
-        f.write_char(digit)?;
-    }
-    Ok(())
 }
 
 /// A decimal's own digits with thousands separators, as a string.
