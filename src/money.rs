@@ -221,21 +221,12 @@ fn shift(d: Decimal, exponent: i32) -> Option<Decimal> {
     Some(Decimal::from_i128_with_scale(d.mantissa().checked_mul(factor)?, 0))
 }
 
-/// Plain decimal text only: optional sign, digits, optional fraction. No exponent, no spaces,
-/// no grouping commas, so "1e3", " 5", "1,000" and "" are all refused rather than guessed at.
+/// Plain decimal text only: optional sign, digits, optional fraction, at most 28 digits (see
+/// [`Decimal::parse`]: "1e3", " 5", "1,000" and "" are refused rather than guessed at), and no
+/// leading zero: "05000" is most likely a typing slip.
 fn parse_decimal_str(s: &str) -> Option<Decimal> {
-    let body = s.strip_prefix('-').unwrap_or(s);
-    let (int, frac) = crate::decimal::split_at_point(body);
-    let digits_ok = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-    if !digits_ok(int) || frac.is_some_and(|f| !digits_ok(f)) {
-        return None;
-    }
-    // "05000" is most likely a typing slip; refuse it rather than guess.
+    let (int, _) = crate::decimal::split_at_point(s.strip_prefix('-').unwrap_or(s));
     if int.len() > 1 && int.starts_with('0') {
-        return None;
-    }
-    // More than 28 significant digits cannot be held exactly; refuse instead of rounding.
-    if int.len() + frac.map_or(0, str::len) > 28 {
         return None;
     }
     Decimal::parse(s)

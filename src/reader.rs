@@ -172,8 +172,7 @@ pub fn as_str<'a>(v: &'a Value, path: &Path, style: PathStyle, label: Label) -> 
 /// rate is always a slip, even when the value is zero.
 fn has_minus(v: &Value) -> bool {
     match v {
-        Value::String(s) => s.starts_with('-'),
-        Value::Number(n) => n.to_string().starts_with('-'),
+        Value::String(s) | Value::Number(s) => s.starts_with('-'),
         _ => false,
     }
 }
