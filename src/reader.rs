@@ -230,16 +230,11 @@ pub fn rate(v: &Value, path: &Path, style: PathStyle, label: Label) -> Result<Ra
 }
 
 pub fn vocab<V: Vocabulary>(v: &Value, path: &Path, style: PathStyle) -> Result<V, Error> {
-    let i = vocab_index(v, path, style, V::WHAT, V::IDS)?;
-    V::ALL.get(i).copied().ok_or_else(|| unknown_id(path, style, V::WHAT, "", V::IDS))
+    let id = as_str(v, path, style, V::WHAT)?;
+    V::from_id(id).ok_or_else(|| unknown_id(path, style, V::WHAT, id, V::IDS))
 }
 
-/// Where in `ids` the id `v` holds is; the work of [`vocab`], once for every list.
-fn vocab_index(v: &Value, path: &Path, style: PathStyle, what: Label, ids: &[(&str, &str)]) -> Result<usize, Error> {
-    let id = as_str(v, path, style, what)?;
-    ids.iter().position(|(k, _)| *k == id).ok_or_else(|| unknown_id(path, style, what, id, ids))
-}
-
+/// The error for an id not in a list: not generic, so it is compiled once for every list.
 fn unknown_id(path: &Path, style: PathStyle, what: Label, id: &str, ids: &[(&str, &str)]) -> Error {
     Error::new(
         "invalid_value",
