@@ -22,12 +22,46 @@ pub struct Estimate<'p> {
     pub visits: Vec<VisitResult>,
     pub totals: Amounts,
     pub warnings: Vec<Warning>,
-    /// Every parameter a step used: its value and where it comes from.
-    pub parameters: Table<String, Parameter<'p>>,
-    /// The documents those parameters cite, each once, under the pack's own keys: a document's
-    /// title and issuer are long, and written beside every parameter they made up a third of
-    /// the result (and of its time in the browser).
-    pub sources: Table<&'p str, &'p Source>,
+    /// The pack itself, for [`Estimate::parameters`] and [`Estimate::sources`]: derived from the
+    /// steps only when asked for, since most results do not show them.
+    pub pack: &'p Policy,
+}
+
+impl<'p> Estimate<'p> {
+    /// Every parameter the steps name, once each and in the order first named: its value and
+    /// where it comes from.
+    pub fn parameters(&self) -> Table<&str, Parameter<'p>> {
+        let mut out = Table::new();
+        for pointer in self.visits.iter().flat_map(|v| &v.steps).flat_map(|s| &s.params) {
+            if out.contains_key(pointer.as_str()) {
+                continue;
+            }
+            let entry = self.pack.provenance.lookup(pointer);
+            let parameter = Parameter {
+                // Every step pointer names a part of the pack (see `settle_pointers`).
+                value: self.pack.value_at(pointer).unwrap_or(&self.pack.merged),
+                basis: entry.map_or(Basis::Illustrative, |e| e.basis),
+                source: entry.and_then(|e| e.source.as_deref()),
+                clause: entry.and_then(|e| e.clause.as_deref()),
+                note: entry.and_then(|e| e.note.as_deref()),
+            };
+            out.insert(pointer.as_str(), parameter);
+        }
+        out
+    }
+
+    /// The documents `parameters` cite, each once, under the pack's own keys: a document's title
+    /// and issuer are long, and written beside every parameter they made up a third of the
+    /// result (and of its time in the browser).
+    pub fn sources(&self, parameters: &Table<&str, Parameter<'p>>) -> Table<&'p str, &'p Source> {
+        let mut sources = Table::new();
+        for key in parameters.iter().filter_map(|(_, p)| p.source) {
+            if let Some(source) = self.pack.sources.get(key) {
+                sources.get_or_insert_with(key, || source);
+            }
+        }
+        sources
+    }
 }
 
 /// id, name, region and effective period of a pack.
@@ -125,18 +159,12 @@ pub fn estimate<'p>(case: &Case, policy: &'p Policy) -> Result<Estimate<'p>, Err
     let warnings: Vec<Warning> = warnings.into_iter().flatten().collect();
 
     let mut visits: Vec<VisitResult> = results.into_iter().flatten().collect();
-    let parameters = parameters(policy, &mut visits);
+    settle_pointers(policy, &mut visits);
     let mut totals = Amounts::default();
     for v in &visits {
         totals = totals.add(&v.amounts)?;
     }
-    let mut sources = Table::new();
-    for key in parameters.iter().filter_map(|(_, p)| p.source) {
-        if let Some(source) = policy.sources.get(key) {
-            sources.get_or_insert_with(key, || source);
-        }
-    }
-    Ok(Estimate { policy: PolicySummary::of(policy), visits, totals, warnings, parameters, sources })
+    Ok(Estimate { policy: PolicySummary::of(policy), visits, totals, warnings, pack: policy })
 }
 
 /// Sorts in place in O(n log n) on any input. The keys are distinct (the index is in them), so
@@ -279,58 +307,39 @@ fn check_against_policy(case: &Case, policy: &Policy) -> Result<(), Error> {
     Ok(())
 }
 
-/// Every parameter the steps used, with its value, basis and source. A step names the parameter
-/// a rule read; where the pack leaves it out (a cap that is absent means "no cap"), the step is
-/// made to name the nearest part of the pack that is there, so every parameter shown has a value
-/// behind it. Each pointer is looked up once per estimate, however many steps name it.
-fn parameters<'p>(policy: &'p Policy, visits: &mut [VisitResult]) -> Table<String, Parameter<'p>> {
-    let mut out: Table<String, Parameter<'p>> = Table::new();
-    // Pointers the pack does not have, and the ancestor that stands for each.
-    let mut moved: Table<String, String> = Table::new();
+/// Makes every step name a part of the pack. A step names the parameter a rule read; where the
+/// pack leaves it out (a cap that is absent means "no cap"), the step is made to name the nearest
+/// part of the pack that is there, so every parameter shown has a value behind it. Each pointer
+/// is looked up once per estimate, however many steps name it.
+fn settle_pointers(policy: &Policy, visits: &mut [VisitResult]) {
+    // Each pointer as the steps write it, with the length of the part of it the pack has.
+    let mut present: Table<String, usize> = Table::new();
     for pointer in visits.iter_mut().flat_map(|v| &mut v.steps).flat_map(|s| &mut s.params) {
-        if out.contains_key(pointer.as_str()) {
-            continue;
-        }
-        if let Some(ancestor) = moved.get(pointer.as_str()) {
-            *pointer = ancestor.clone();
-            continue;
-        }
-        let (len, value) = nearest_present(policy, pointer);
-        if len < pointer.len() {
-            let ancestor = pointer.get(..len).unwrap_or_default().to_owned();
-            moved.insert(std::mem::replace(pointer, ancestor.clone()), ancestor);
-            if out.contains_key(pointer.as_str()) {
-                continue;
+        let len = match present.get(pointer.as_str()) {
+            Some(&len) => len,
+            None => {
+                let len = present_len(policy, pointer);
+                present.insert(pointer.clone(), len);
+                len
             }
+        };
+        if len < pointer.len() {
+            *pointer = pointer.get(..len).unwrap_or_default().to_owned();
         }
-        let entry = policy.provenance.lookup(pointer);
-        out.insert(
-            pointer.clone(),
-            Parameter {
-                value,
-                basis: entry.map_or(Basis::Illustrative, |e| e.basis),
-                source: entry.and_then(|e| e.source.as_deref()),
-                clause: entry.and_then(|e| e.clause.as_deref()),
-                note: entry.and_then(|e| e.note.as_deref()),
-            },
-        );
     }
-    out
 }
 
-/// The nearest pointer at or above `pointer` that the pack has (as the length of that prefix),
-/// with its value: the whole pack at worst.
-fn nearest_present<'p>(policy: &'p Policy, pointer: &str) -> (usize, &'p Value) {
+/// The length of the longest pointer at or above `pointer` that the pack has (0, the whole pack,
+/// at worst).
+fn present_len(policy: &Policy, pointer: &str) -> usize {
     let mut at = pointer;
-    loop {
-        if let Some(v) = policy.value_at(at) {
-            return (at.len(), v);
-        }
+    while policy.value_at(at).is_none() {
         match at.bytes().rposition(|b| b == b'/') {
             Some(i) => at = at.get(..i).unwrap_or_default(),
-            None => return (0, &policy.merged),
+            None => return 0,
         }
     }
+    at.len()
 }
 
 #[cfg(test)]

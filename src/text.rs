@@ -65,10 +65,12 @@ pub fn render(e: &Estimate) -> String {
             let _ = writeln!(out, "  · {}", w.text);
         }
     }
-    let illustrative: Vec<&String> = e.parameters.iter().filter(|(_, p)| p.basis == crate::policy::Basis::Illustrative).map(|(k, _)| k).collect();
+    let parameters = e.parameters();
+    let sources = e.sources(&parameters);
+    let illustrative = parameters.iter().filter(|(_, p)| p.basis == crate::policy::Basis::Illustrative).count();
     let _ = writeln!(out, "\n参数来源：");
-    for (pointer, param) in e.parameters.iter() {
-        let number = param.source.and_then(|k| e.sources.get(k)).map(|s| s.number.as_str());
+    for (pointer, param) in parameters.iter() {
+        let number = param.source.and_then(|k| sources.get(k)).map(|s| s.number.as_str());
         let src = match (number, &param.clause) {
             (Some(n), Some(c)) => format!("{n} {c}"),
             (Some(n), None) => n.to_owned(),
@@ -76,8 +78,8 @@ pub fn render(e: &Estimate) -> String {
         };
         let _ = writeln!(out, "  {pointer}：{src}");
     }
-    if !illustrative.is_empty() {
-        let _ = writeln!(out, "  注意：有 {} 项参数为示例参数，结果仅供演示。", illustrative.len());
+    if illustrative > 0 {
+        let _ = writeln!(out, "  注意：有 {illustrative} 项参数为示例参数，结果仅供演示。");
     }
     out
 }

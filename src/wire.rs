@@ -278,8 +278,9 @@ impl ToJson for WithParameters<'_, '_> {
     fn write_json(&self, w: &mut JsonWriter) {
         w.begin_object();
         self.0.write_fields(w);
-        w.field("parameters", &self.0.parameters);
-        w.field("sources", &self.0.sources);
+        let parameters = self.0.parameters();
+        w.field("parameters", &parameters);
+        w.field("sources", &self.0.sources(&parameters));
         w.end_object();
     }
 }
