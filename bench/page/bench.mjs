@@ -4,8 +4,7 @@
 // median of N cold runs against the same static server that `make serve` uses.
 //
 //   node bench/page/bench.mjs [runs=7]        (needs pkg/ from `make pkg`)
-import { gzipSync } from 'node:zlib';
-import { startServer, launch, b64url } from '../../tests/e2e/helpers.mjs';
+import { startServer, launch, b64url, gzip9 } from '../../tests/e2e/helpers.mjs';
 
 const RUNS = Number(process.argv[2] || process.env.RUNS || 7);
 const CASE = {
@@ -38,7 +37,7 @@ try {
     page.on('response', async (res) => {
       try {
         const body = await res.body();
-        bodies.push({ path: res.url().replace(srv.origin, ''), raw: body.length, gz: gzipSync(body, { level: 9 }).length });
+        bodies.push({ path: res.url().replace(srv.origin, ''), raw: body.length, gz: gzip9(body) });
       } catch {
         /* no body */
       }

@@ -2,10 +2,9 @@
 // the time from page start to the module being ready, and the median time of one `estimate`
 // call for a 1-visit and a 20-visit case, plus the gzipped size of what the loader fetches.
 // Run: `make bench` (or `node bench/wasm/bench.mjs` after `make www`).
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, startServer, launch } from '../../tests/e2e/helpers.mjs';
+import { ROOT, startServer, launch, gzip9 } from '../../tests/e2e/helpers.mjs';
 
 const RUNS = Number(process.env.RUNS || 5);
 
@@ -82,8 +81,7 @@ try {
     build = r.build;
     await context.close();
   }
-  // The `gzip -9` command the size target names (node's zlib compresses wasm about 1% worse).
-  const gz = (f) => execFileSync('gzip', ['-9c'], { input: readFileSync(join(ROOT, 'pkg', f)), maxBuffer: 1 << 24 }).length;
+  const gz = (f) => gzip9(readFileSync(join(ROOT, 'pkg', f)));
   const loaded = ['index.js', 'feature-detect.js', 'yibao.js', 'yibao_bg.wasm', 'packs.json'];
   const bytes = loaded.reduce((s, f) => s + gz(f), 0);
   const row = (label, value) => console.log(`  ${label.padEnd(34)}${value}`);
