@@ -59,8 +59,8 @@ pub fn estimate_json(case: &Value, pack: Option<&Value>, parameters: bool) -> Re
     with_estimate(case, pack, |e| if parameters { wire::to_string(&wire::WithParameters(e), false) } else { wire::to_string(e, false) })
 }
 
-/// Estimates a case given as JSON text into the contract's JSON text: the whole round trip, as
-/// the command line and the browser make it. Text that is not JSON is `invalid_json`.
+/// Estimates a case given as JSON text into the contract's JSON text, for Rust callers that hold
+/// text. Text that is not JSON is `invalid_json`.
 pub fn estimate_text(case: &str, pack: Option<&str>, parameters: bool) -> Result<String, Error> {
     let case = json::parse(case).map_err(|e| e.into_error("case"))?;
     let pack = pack.map(|p| json::parse(p).map_err(|e| e.into_error("policy"))).transpose()?;

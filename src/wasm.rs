@@ -4,15 +4,14 @@
 //! contract's error object `{error: {code, path, message}}`; nothing here can panic.
 
 use crate::error::Error;
+use crate::json::Value;
+use js_sys::{Reflect, JSON};
+use wasm_bindgen::prelude::*;
 
 /// SAFETY: `TalckWasm` assumes a single-threaded WebAssembly runtime, which this build is:
 /// wasm32-unknown-unknown without the atomics feature has no threads.
 #[global_allocator]
 static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
-
-use js_sys::{Reflect, JSON};
-use crate::json::Value;
-use wasm_bindgen::prelude::*;
 
 /// JS value → JSON value, with the contract's error for what JSON cannot hold (a BigInt, a cycle).
 fn from_js(value: &JsValue, what: &'static str) -> Result<Value, Error> {
@@ -51,8 +50,7 @@ pub fn estimate(case: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     };
     let pack = option("policy").map(|p| from_js(&p, "policy")).transpose().map_err(|e| error_js(&e))?;
     let parameters = option("parameters").is_some_and(|v| v.is_truthy());
-    crate::with_estimate(&case, pack.as_ref(), |e| if parameters { to_js(&crate::wire::WithParameters(e)) } else { to_js(e) })
-        .map_err(|e| error_js(&e))?
+    JSON::parse(&crate::estimate_json(&case, pack.as_ref(), parameters).map_err(|e| error_js(&e))?)
 }
 
 /// `validatePolicy(pack)`: the pack's summary when valid; throws `invalid_policy` with a JSON
