@@ -30,20 +30,20 @@ fn case(visits: usize) -> Value {
 
 fn bench(c: &mut Criterion) {
     let pack_text = example_policy().to_string();
-    let policy = yibao::load_policy(&yibao::json::parse(&pack_text).unwrap()).unwrap();
+    let policy = yibao::load_policy(&yibao::input::parse(&pack_text).unwrap()).unwrap();
     for n in [1, 20] {
         let case_text = case(n).to_string();
-        let parsed = yibao::Case::from_json(&yibao::json::parse(&case_text).unwrap()).unwrap();
+        let parsed = yibao::Case::from_json(&yibao::input::parse(&case_text).unwrap()).unwrap();
         c.bench_function(&format!("estimate {n} visit(s), parsed"), |b| b.iter(|| yibao::estimate(black_box(&parsed), &policy).unwrap()));
         c.bench_function(&format!("estimate {n} visit(s), JSON in and out"), |b| {
             b.iter(|| {
-                let parsed = yibao::Case::from_json(&yibao::json::parse(black_box(&case_text)).unwrap()).unwrap();
-                yibao::wire::to_string(&yibao::estimate(&parsed, &policy).unwrap(), false)
+                let parsed = yibao::Case::from_json(&yibao::input::parse(black_box(&case_text)).unwrap()).unwrap();
+                serde_json::to_string(&yibao::estimate(&parsed, &policy).unwrap()).unwrap()
             })
         });
     }
     c.bench_function("load pack from JSON text (example-policy)", |b| {
-        b.iter(|| yibao::load_policy(&yibao::json::parse(black_box(&pack_text)).unwrap()).unwrap())
+        b.iter(|| yibao::load_policy(&yibao::input::parse(black_box(&pack_text)).unwrap()).unwrap())
     });
 }
 

@@ -36,10 +36,10 @@ wasm-bindgen --target web --out-dir "$OUT/mvp" --out-name yibao target/mvp/lower
 "$WASM_OPT" -Oz --converge --mvp-features --strip-debug --strip-producers "$OUT/mvp/yibao_bg.wasm" -o "$OUT/mvp/yibao_bg.wasm"
 rm -f "$OUT/mvp/yibao.d.ts" "$OUT/mvp/yibao_bg.wasm.d.ts" "$OUT/mvp/.gitignore" "$OUT/.gitignore"
 
-# The bundled packs ship beside the module (see src/bundled.rs), minified, in the order the
-# command line embeds them: the include_str! list of src/bundled.rs is the one list of them.
-mapfile -t packs < <(sed -n 's|.*include_str!("\.\./\(packs/[^"]*\.json\)").*|\1|p' src/bundled.rs)
-[ "${#packs[@]}" -gt 0 ] || { echo "no packs listed in src/bundled.rs" >&2; exit 1; }
+# The bundled packs ship beside the module (see src/policy/bundled.rs), minified, in the order the
+# command line embeds them: the include_str! list of src/policy/bundled.rs is the one list of them.
+mapfile -t packs < <(sed -n 's|.*include_str!("\.\./\.\./\(packs/[^"]*\.json\)").*|\1|p' src/policy/bundled.rs)
+[ "${#packs[@]}" -gt 0 ] || { echo "no packs listed in src/policy/bundled.rs" >&2; exit 1; }
 node -e 'const fs = require("fs"); const [out, ...files] = process.argv.slice(1);
   fs.writeFileSync(out, JSON.stringify(files.map((f) => JSON.parse(fs.readFileSync(f, "utf8")))));' "$OUT/packs.json" "${packs[@]}"
 

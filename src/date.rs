@@ -54,6 +54,13 @@ impl fmt::Display for Date {
     }
 }
 
+/// A date leaves the engine as its `YYYY-MM-DD` text.
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

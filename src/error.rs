@@ -90,15 +90,16 @@ impl Path {
     }
 }
 
-/// The contract's error: `{"error": {"code", "path", "message"}}`.
+/// The contract's error: `{"error": {"code", "path", "message"}}` in its serde form.
 ///
 /// Boxed: every fallible step of reading a pack or a case returns `Result<_, Error>`, and a
-/// one-pointer error keeps each of those results small and each `?` a pointer copy — the
-/// unboxed error's seven words were copied at hundreds of sites, kilobytes of the wasm module.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error(Box<Detail>);
+/// one-pointer error keeps those results small.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Error {
+    error: Box<Detail>,
+}
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Detail {
     pub code: &'static str,
     pub path: String,
@@ -108,37 +109,31 @@ pub struct Detail {
 impl std::ops::Deref for Error {
     type Target = Detail;
     fn deref(&self) -> &Detail {
-        &self.0
+        &self.error
     }
 }
 
 impl Error {
-    /// A thin generic front over [`Error::build`]: there are many call sites, and a generic body
-    /// at each would be compiled once per site, which the WebAssembly size budget cannot afford.
+    /// A thin generic front over [`Error::build`], which is compiled once.
     #[inline]
     pub fn new(code: &'static str, path: impl Into<String>, zh: impl fmt::Display, en: impl fmt::Display) -> Error {
         Error::build(code, path.into(), &zh, &en)
     }
 
     fn build(code: &'static str, path: String, zh: &dyn fmt::Display, en: &dyn fmt::Display) -> Error {
-        Error(Box::new(Detail { code, path, message: format!("{zh} ({en})") }))
-    }
-
-    /// The contract's wire form, `{"error": {"code", "path", "message"}}`, as JSON text.
-    pub fn to_json(&self) -> String {
-        crate::wire::to_string(self, false)
+        Error { error: Box::new(Detail { code, path, message: format!("{zh} ({en})") }) }
     }
 
     /// The same fault, its path under `prefix` (a pack's place in a list of packs: `/2`).
     pub fn under(mut self, prefix: &str) -> Error {
-        self.0.path.insert_str(0, prefix);
+        self.error.path.insert_str(0, prefix);
         self
     }
 
     /// Any fault in a pack is reported as `invalid_policy` with a JSON Pointer into the pack,
     /// whatever the underlying check was; the message keeps the detail.
     pub fn into_policy_error(mut self) -> Error {
-        self.0.code = "invalid_policy";
+        self.error.code = "invalid_policy";
         self
     }
 }

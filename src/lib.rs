@@ -1,41 +1,37 @@
 //! Yibao (医保报销测算): estimates what 基本医保, 大病保险 and 医疗救助 pay for a resident's
 //! medical expenses under a policy pack, with every step explained and sourced.
 //!
-//! The core is pure: no I/O and no wasm types. [`estimate_value`] is the one entry point the
-//! command line and the WebAssembly layer share.
+//! The core is pure: no I/O and no wasm types. The functions here are what the doors (the
+//! command line, the WebAssembly layer) share: a case and an optional pack as JSON values in, an
+//! [`Estimate`] (serialized by the door) or an [`Error`] out.
 
-pub mod basic;
-pub mod bundled;
-pub mod case;
-pub mod critical_illness;
+// The domain's words and numbers.
 pub mod date;
-pub mod decimal;
 pub mod error;
-pub mod estimate;
-pub mod explain;
-pub mod json;
-pub mod medical_assistance;
 pub mod money;
-pub mod payment;
-pub mod policy;
-pub mod reader;
-pub mod split;
-pub mod table;
-pub mod text;
 pub mod vocabulary;
-pub mod wire;
-pub mod year;
+// Reading input: JSON values with field paths.
+pub mod input;
+// The case, the pack, the rules, and what an estimate shows.
+pub mod case;
+pub mod explain;
+pub mod policy;
+pub mod report;
+pub mod rules;
 
+// The door to JavaScript; the command line (src/main.rs) is the other.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
 pub use case::Case;
 pub use error::Error;
-pub use estimate::{estimate, Estimate, PolicySummary};
+pub use rules::estimate::{estimate, Estimate, PolicySummary};
 pub use policy::Policy;
 
 use case::PolicyChoice;
-use crate::json::Value;
+use policy::bundled;
+pub use report::{Numbers, WithParameters};
+use serde_json::Value;
 
 /// Loads a pack given beside a case (a portal's own pack); `extends` is resolved against the
 /// bundled packs.
@@ -54,16 +50,23 @@ pub fn with_estimate<R>(case: &Value, pack: Option<&Value>, then: impl FnOnce(&E
 }
 
 /// Estimates a case given as JSON into the contract's JSON text; with `parameters`, the values
-/// and sources of the parameters the steps name are added (see [`wire::WithParameters`]).
+/// and sources of the parameters the steps name are added (see [`WithParameters`]).
 pub fn estimate_json(case: &Value, pack: Option<&Value>, parameters: bool) -> Result<String, Error> {
-    with_estimate(case, pack, |e| if parameters { wire::to_string(&wire::WithParameters(e), false) } else { wire::to_string(e, false) })
+    with_estimate(case, pack, |e| {
+        if parameters {
+            serde_json::to_string(&WithParameters { estimate: e, numbers: Numbers::Exact })
+        } else {
+            serde_json::to_string(e)
+        }
+    })?
+    .map_err(|e| Error::new("internal_guard", "", format_args!("结果无法写成 JSON：{e}"), format_args!("the result cannot be written as JSON: {e}")))
 }
 
 /// Estimates a case given as JSON text into the contract's JSON text, for Rust callers that hold
 /// text. Text that is not JSON is `invalid_json`.
 pub fn estimate_text(case: &str, pack: Option<&str>, parameters: bool) -> Result<String, Error> {
-    let case = json::parse(case).map_err(|e| e.into_error("case"))?;
-    let pack = pack.map(|p| json::parse(p).map_err(|e| e.into_error("policy"))).transpose()?;
+    let case = input::parse(case).map_err(|e| e.into_error("case"))?;
+    let pack = pack.map(|p| input::parse(p).map_err(|e| e.into_error("policy"))).transpose()?;
     estimate_json(&case, pack.as_ref(), parameters)
 }
 

@@ -1,7 +1,8 @@
 //! The `yibao` command line: `estimate`, `validate`, `policies`. JSON on standard output; errors as
 //! the contract's JSON on standard error with exit status 2.
 
-use yibao::json::Value;
+use serde::Serialize;
+use serde_json::Value;
 use std::io::Read;
 use std::process::ExitCode;
 use yibao::Error;
@@ -20,7 +21,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{}", e.to_json());
+            eprintln!("{}", serde_json::to_string(&e).unwrap_or_else(|_| e.to_string()));
             ExitCode::from(2)
         }
     }
@@ -41,7 +42,7 @@ fn read_json(path: &str, what: &'static str) -> Result<Value, Error> {
         std::fs::read_to_string(path)
             .map_err(|e| Error::new("io", what, format_args!("无法读取文件 {path}：{e}"), format_args!("cannot read {path}: {e}")))?
     };
-    yibao::json::parse(&text).map_err(|e| {
+    yibao::input::parse(&text).map_err(|e| {
         Error::new(
             "invalid_json",
             what,
@@ -51,10 +52,12 @@ fn read_json(path: &str, what: &'static str) -> Result<Value, Error> {
     })
 }
 
-fn pretty(v: &dyn yibao::wire::ToJson) -> String {
-    let mut s = yibao::wire::to_string(v, true);
+/// Indented by two spaces, with a final newline.
+fn pretty(v: &impl Serialize) -> Result<String, Error> {
+    let mut s = serde_json::to_string_pretty(v)
+        .map_err(|e| Error::new("internal_guard", "", format_args!("结果无法写成 JSON：{e}"), format_args!("the result cannot be written as JSON: {e}")))?;
     s.push('\n');
-    s
+    Ok(s)
 }
 
 fn run(args: &[String]) -> Result<String, Error> {
@@ -81,10 +84,10 @@ fn run(args: &[String]) -> Result<String, Error> {
             let case = read_json(case.ok_or_else(|| usage("缺少案例文件 (missing CASE.json)"))?, "case")?;
             let pack = policy.map(|p| read_json(p, "policy")).transpose()?;
             yibao::with_estimate(&case, pack.as_ref(), |e| match (format, parameters) {
-                ("text", _) => yibao::text::render(e),
-                (_, true) => pretty(&yibao::wire::WithParameters(e)),
+                ("text", _) => Ok(yibao::report::text::render(e)),
+                (_, true) => pretty(&yibao::WithParameters { estimate: e, numbers: yibao::Numbers::Exact }),
                 _ => pretty(e),
-            })
+            })?
         }
         "validate" => {
             let [path] = rest else { return Err(usage("validate 需要一个政策包文件 (one PACK.json)")) };

@@ -1,14 +1,16 @@
-//! Exact money and rates.
+//! Exact money and rates: a thin domain layer over `rust_decimal`.
 //!
-//! Amounts are yuan held as exact decimals ([`Decimal`]), never floats. A payment is rounded to
-//! the fen (0.01 yuan) once, where it is paid, half away from zero (四舍五入), as a settlement
-//! slip does (not banker's rounding).
+//! Amounts are yuan held as exact decimals, never floats. A payment is rounded to the fen (0.01
+//! yuan) once, where it is paid, half away from zero (四舍五入), as a settlement slip does:
+//! `RoundingStrategy::MidpointAwayFromZero`, never `round_dp`, which is banker's rounding.
 
-pub use crate::decimal::Decimal;
+pub use rust_decimal::Decimal;
+use rust_decimal::RoundingStrategy;
+use serde::{Serialize, Serializer};
 use std::fmt;
 
 /// The largest amount accepted in input (rules.md: at most 100,000,000 yuan).
-pub const MAX_INPUT: Decimal = Decimal::new(100_000_000, 0);
+pub const MAX_INPUT: Decimal = Decimal::from_parts(100_000_000, 0, 0, false, 0);
 
 /// An amount of money in yuan. Arithmetic is checked: an overflow is an error value, not a panic.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -68,7 +70,7 @@ impl Money {
 
     /// Rounds to the fen, half away from zero.
     pub fn round(value: Decimal) -> Money {
-        Money(value.round_half_away(2))
+        Money(value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
     }
 
     /// Smallest of `self` and what is left of an optional cap after `used`.
@@ -89,6 +91,7 @@ impl fmt::Display for Percent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // A rate is in [0, 1], so × 100 cannot overflow.
         let percent = self.0 .0.checked_mul(Decimal::ONE_HUNDRED).unwrap_or_default();
+
         write!(f, "{}%", percent.normalize())
     }
 }
@@ -111,9 +114,31 @@ impl Exact {
     pub fn sub(self, other: Exact) -> Checked<Exact> {
         self.0.checked_sub(other.0).map(Exact).ok_or(Overflow)
     }
-    /// The exact product with a rate.
+    /// The product with a rate, exact wherever a `Decimal` holds it (28 decimals, 96 bits).
+    ///
+    /// A longer product (a rate written with 27 decimals) is cut toward zero to what fits, never
+    /// rounded: cut at three decimals or more, rounding half away to the fen gives what rounding
+    /// the exact product would, whereas a first rounding at the 28th decimal could carry
+    /// 0.00499…95 up to 0.005 and pay a fen that is not due.
     pub fn times(self, rate: Rate) -> Checked<Exact> {
-        self.0.checked_mul(rate.0).map(Exact).ok_or(Overflow)
+        let (a, r) = (self.0, rate.0);
+        let scale = a.scale() + r.scale();
+        if let Some(p) = a.checked_mul(r).filter(|p| p.scale() == scale || p.is_zero()) {
+            return Ok(Exact(p));
+        }
+        let (mut units, mut scale) = (a.mantissa().checked_mul(r.mantissa()).ok_or(Overflow)?, scale);
+        loop {
+            if let Ok(d) = Decimal::try_from_i128_with_scale(units, scale) {
+                if scale <= Decimal::MAX_SCALE {
+                    return Ok(Exact(d));
+                }
+            }
+            if scale <= 3 {
+                return Err(Overflow);
+            }
+            units /= 10;
+            scale -= 1;
+        }
     }
     /// Rounded to the fen where it is paid.
     pub fn round(self) -> Money {
@@ -146,26 +171,52 @@ impl Rate {
 impl fmt::Display for Money {
     /// Exactly two decimals, no grouping: the contract's wire form ("28730.00").
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.with_scale(2).write(f, false)
+        write!(f, "{:.2}", self.0)
+    }
+}
+
+/// Amounts leave the engine as strings with two decimals, never as JSON numbers.
+impl Serialize for Money {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
 impl Money {
     /// Two decimals with thousands separators, for explanations: "28,730.00".
     pub fn grouped(self) -> Grouped {
-        Grouped(self.0.with_scale(2))
+        let mut two = self.0;
+        two.rescale(2);
+        Grouped(two)
     }
 }
 
-/// A decimal written with its own digits and thousands separators (1234567.5 → "1,234,567.5"),
-/// straight into the formatter: explanations format many amounts, and allocating a string for
-/// each was most of an estimate's time.
+/// A decimal written with its own digits and thousands separators (1234567.5 → "1,234,567.5").
 #[derive(Clone, Copy, Debug)]
 pub struct Grouped(pub Decimal);
 
 impl fmt::Display for Grouped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.write(f, true)
+        let text = self.0.to_string();
+        let (sign, unsigned) = match text.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", text.as_str()),
+        };
+        let (int, frac) = match unsigned.split_once('.') {
+            Some((int, frac)) => (int, Some(frac)),
+            None => (unsigned, None),
+        };
+        f.write_str(sign)?;
+        for (i, digit) in int.char_indices() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                f.write_str(",")?;
+            }
+            write!(f, "{digit}")?;
+        }
+        match frac {
+            Some(frac) => write!(f, ".{frac}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -178,64 +229,80 @@ pub fn grouped(d: Decimal) -> String {
 /// or a JSON number, read as the decimal its digits denote (0.6 is 0.6, never 0.59999…; no float
 /// on the way). A number may have an exponent, as JavaScript writes very small ones (`1e-7` is
 /// 0.0000001); a string may not.
-pub fn parse_decimal(value: &crate::json::Value) -> Option<Decimal> {
+///
+/// The digits are read here rather than by `Decimal::from_str`, which accepts more than an amount
+/// may be ("1_000", "+5", ".5"): after these checks what is left is a count of units and a scale.
+pub fn parse_decimal(value: &serde_json::Value) -> Option<Decimal> {
     match value {
-        crate::json::Value::String(s) => parse_decimal_str(s),
-        crate::json::Value::Number(n) => {
-            // The parser has checked the number's syntax: digits, then maybe `e`, a sign, digits.
-            let (digits, exponent) = match n.bytes().position(|b| b == b'e' || b == b'E') {
-                Some(i) => (n.get(..i)?, exponent(n.get(i + 1..)?)?),
-                None => (n.as_str(), 0),
-            };
-            shift(parse_decimal_str(digits)?, exponent)
+        serde_json::Value::String(s) => parse_decimal_str(s),
+        serde_json::Value::Number(n) => {
+            // serde_json has checked the number's syntax: digits, then maybe `e`, a sign, digits.
+            let n = n.as_str();
+            match n.bytes().position(|b| b == b'e' || b == b'E') {
+                Some(i) => shift(parse_decimal_str(n.get(..i)?)?, exponent(n.get(i + 1..)?)?),
+                None => parse_decimal_str(n),
+            }
         }
         _ => None,
     }
 }
 
 /// An exponent's digits with their sign; `None` beyond four digits (no amount or rate needs one).
-fn exponent(text: &str) -> Option<i32> {
+fn exponent(text: &str) -> Option<i64> {
     let (negative, digits) = match text.as_bytes().first() {
         Some(b'-') => (true, text.get(1..)?),
         Some(b'+') => (false, text.get(1..)?),
         _ => (false, text),
     };
-    if digits.is_empty() || digits.len() > 4 {
+    if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let n = digits.bytes().try_fold(0i32, |n, b| b.is_ascii_digit().then(|| n * 10 + i32::from(b - b'0')))?;
+    let n: i64 = digits.parse().ok()?;
     Some(if negative { -n } else { n })
 }
 
-/// `d × 10^exponent`, exactly: the decimal point moved. `None` beyond 28 decimals or when the
-/// units overflow (no amount or rate is anywhere near either).
-fn shift(d: Decimal, exponent: i32) -> Option<Decimal> {
-    let scale = i64::from(d.scale()) - i64::from(exponent);
-    if scale > 28 {
+/// `d × 10^exponent`, exactly: the decimal point moved. `None` beyond 28 decimals or 96 bits.
+fn shift(d: Decimal, exponent: i64) -> Option<Decimal> {
+    let scale = i64::from(d.scale()) - exponent;
+    if scale > i64::from(Decimal::MAX_SCALE) {
         return None;
     }
     if scale >= 0 {
-        return Some(Decimal::from_i128_with_scale(d.mantissa(), scale as u32));
+        return Decimal::try_from_i128_with_scale(d.mantissa(), u32::try_from(scale).ok()?).ok();
     }
     let factor = 10i128.checked_pow(u32::try_from(-scale).ok()?)?;
-    Some(Decimal::from_i128_with_scale(d.mantissa().checked_mul(factor)?, 0))
+    Decimal::try_from_i128_with_scale(d.mantissa().checked_mul(factor)?, 0).ok()
 }
 
-/// Plain decimal text only: optional sign, digits, optional fraction, at most 28 digits (see
-/// [`Decimal::parse`]: "1e3", " 5", "1,000" and "" are refused rather than guessed at), and no
-/// leading zero: "05000" is most likely a typing slip.
+/// Plain decimal text only: optional minus, digits, optional fraction, at most 28 digits ("1e3",
+/// " 5", "1,000", "1_000", "+1", ".5" and "" are refused rather than guessed at), and no leading
+/// zero: "05000" is most likely a typing slip.
 fn parse_decimal_str(s: &str) -> Option<Decimal> {
-    let (int, _) = crate::decimal::split_at_point(s.strip_prefix('-').unwrap_or(s));
-    if int.len() > 1 && int.starts_with('0') {
+    let (negative, unsigned) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let (int, frac) = match unsigned.split_once('.') {
+        Some((int, frac)) => (int, frac),
+        None => (unsigned, ""),
+    };
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !digits(int) || !digits(frac) || (unsigned.contains('.') && frac.is_empty()) {
         return None;
     }
-    Decimal::parse(s)
+    if (int.len() > 1 && int.starts_with('0')) || int.len() + frac.len() > 28 {
+        return None;
+    }
+    // At most 28 digits: the units fit an i128 (and a Decimal's 96 bits) with room to spare.
+    let units = int.bytes().chain(frac.bytes()).fold(0i128, |n, b| n * 10 + i128::from(b - b'0'));
+    let scale = u32::try_from(frac.len()).ok()?;
+    Decimal::try_from_i128_with_scale(if negative { -units } else { units }, scale).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::json;
+    use serde_json::json;
 
     #[test]
     fn rounds_half_away_from_zero() {
@@ -255,9 +322,9 @@ mod tests {
         assert_eq!(grouped(Decimal::new(999, 0)), "999");
         assert_eq!(grouped(Decimal::new(0, 2)), "0.00");
         // Beyond u64 or 19 decimals (a long rate times a large yearly sum): still formatted.
-        let long = Decimal::parse("123456789012.3456789876543210").unwrap();
+        let long = Decimal::from_str_exact("123456789012.3456789876543210").unwrap();
         assert_eq!(grouped(long), "123,456,789,012.3456789876543210");
-        let wide = Decimal::parse("0.0000000000000000000012").unwrap();
+        let wide = Decimal::from_str_exact("0.0000000000000000000012").unwrap();
         assert_eq!(grouped(wide), "0.0000000000000000000012");
         assert_eq!(Money::round(Decimal::new(100000, 0)).grouped().to_string(), "100,000.00");
         // The wire form: no grouping, always two decimals, padded fractions.
@@ -281,7 +348,7 @@ mod tests {
         assert_eq!(parse_decimal(&json!(true)), None);
         assert_eq!(parse_decimal(&json!(null)), None);
         // Numbers with an exponent, as JavaScript writes very small and very large ones.
-        let number = |t: &str| parse_decimal(&crate::json::parse(t).unwrap()).map(|d| d.normalize().to_string());
+        let number = |t: &str| parse_decimal(&crate::input::parse(t).unwrap()).map(|d| d.normalize().to_string());
         for (text, want) in [("1e3", Some("1000")), ("1E+3", Some("1000")), ("1.5e-7", Some("0.00000015")), ("-2.50e1", Some("-25")), ("7e0", Some("7"))] {
             assert_eq!(number(text).as_deref(), want, "{text}");
         }

@@ -7,7 +7,7 @@ pub trait Vocabulary: Sized + Copy + 'static {
     const WHAT: (&'static str, &'static str);
     const ALL: &'static [Self];
     /// Each value's id and Chinese name, in the order of `ALL`: what reading and error messages
-    /// need, as plain data, so that code is not compiled once per list.
+    /// need, as plain data.
     const IDS: &'static [(&'static str, &'static str)];
     fn id(self) -> &'static str;
     fn zh(self) -> &'static str;

@@ -1,41 +1,42 @@
-//! The JavaScript API: a thin layer over the core, no rules here. Values cross the boundary as
-//! JSON text (`JSON.stringify` / `JSON.parse` on the JS side of js-sys): one call each way instead
-//! of one per field, and amounts stay strings, never JS numbers. Every failure is thrown as the
-//! contract's error object `{error: {code, path, message}}`; nothing here can panic.
+//! The JavaScript API: a thin layer over the core, no rules here. JS objects come in and go out
+//! through serde-wasm-bindgen (no JSON text on the way); amounts leave as strings, never JS
+//! numbers. Every failure is thrown as the contract's error object `{error: {code, path,
+//! message}}`; nothing here can panic.
 
 use crate::error::Error;
-use crate::json::Value;
-use js_sys::{Reflect, JSON};
+use crate::report::{Numbers, WithParameters};
+use serde::Serialize;
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-/// SAFETY: `TalckWasm` assumes a single-threaded WebAssembly runtime, which this build is:
-/// wasm32-unknown-unknown without the atomics feature has no threads.
-#[global_allocator]
-static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
-
-/// JS value → JSON value, with the contract's error for what JSON cannot hold (a BigInt, a cycle).
-fn from_js(value: &JsValue, what: &'static str) -> Result<Value, Error> {
-    let bad = |detail: String| {
-        Error::new(
-            "invalid_json",
-            what,
-            format_args!("输入无法转换为 JSON：{detail}"),
-            format_args!("input cannot be converted to JSON: {detail}"),
-        )
-    };
-    // (The JS exception itself is not formatted: Debug formatting costs the wasm kilobytes.)
-    let text = JSON::stringify(value).map_err(|_| bad("含有 BigInt 或循环引用 / a BigInt or a cycle".into()))?;
-    let text = text.as_string().ok_or_else(|| bad("undefined".into()))?;
-    crate::json::parse(&text).map_err(|e| e.into_error(what))
+/// JS value → JSON value, strictly (repeated keys cannot occur in JS; nesting is bounded, so a
+/// cyclic object is an error value, not a stack overflow).
+fn from_js(value: JsValue, what: &'static str) -> Result<Value, JsValue> {
+    crate::input::from_deserializer(serde_wasm_bindgen::Deserializer::from(value), what).map_err(|e| error_js(&e))
 }
 
-fn to_js(value: &dyn crate::wire::ToJson) -> Result<JsValue, JsValue> {
-    JSON::parse(&crate::wire::to_string(value, false))
+/// Plain JS objects and arrays (not `Map`s), as `JSON.parse` would have made them.
+fn to_js(value: &impl Serialize) -> Result<JsValue, JsValue> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| {
+        error_js(&Error::new(
+            "internal_guard",
+            "",
+            format_args!("结果无法转换为 JavaScript 对象：{e}"),
+            format_args!("the result cannot be converted to a JavaScript object: {e}"),
+        ))
+    })
 }
 
 fn error_js(e: &Error) -> JsValue {
-    let text = e.to_json();
-    JSON::parse(&text).unwrap_or_else(|_| JsValue::from_str(&text))
+    e.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or_else(|_| JsValue::from_str(&e.to_string()))
+}
+
+/// `options.policy` and `options.parameters`, when `options` is an object.
+fn option(options: &JsValue, name: &str) -> Option<JsValue> {
+    if !options.is_object() {
+        return None;
+    }
+    js_sys::Reflect::get(options, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined() && !v.is_null())
 }
 
 /// `estimate(case, options?)`: `options.policy` may hold a pack object; otherwise the case's
@@ -43,21 +44,24 @@ fn error_js(e: &Error) -> JsValue {
 /// `parameters` and `sources` of the explanation.
 #[wasm_bindgen]
 pub fn estimate(case: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let case = from_js(&case, "case").map_err(|e| error_js(&e))?;
-    let option = |name: &str| {
-        let v = if options.is_object() { Reflect::get(&options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED };
-        Some(v).filter(|v| !v.is_undefined() && !v.is_null())
-    };
-    let pack = option("policy").map(|p| from_js(&p, "policy")).transpose().map_err(|e| error_js(&e))?;
-    let parameters = option("parameters").is_some_and(|v| v.is_truthy());
-    JSON::parse(&crate::estimate_json(&case, pack.as_ref(), parameters).map_err(|e| error_js(&e))?)
+    let case = from_js(case, "case")?;
+    let pack = option(&options, "policy").map(|p| from_js(p, "policy")).transpose()?;
+    let parameters = option(&options, "parameters").is_some_and(|v| v.is_truthy());
+    crate::with_estimate(&case, pack.as_ref(), |e| {
+        if parameters {
+            to_js(&WithParameters { estimate: e, numbers: Numbers::Float })
+        } else {
+            to_js(e)
+        }
+    })
+    .map_err(|e| error_js(&e))?
 }
 
 /// `validatePolicy(pack)`: the pack's summary when valid; throws `invalid_policy` with a JSON
 /// Pointer otherwise.
 #[wasm_bindgen(js_name = validatePolicy)]
 pub fn validate_policy(pack: JsValue) -> Result<JsValue, JsValue> {
-    let pack = from_js(&pack, "policy").map_err(|e| error_js(&e))?;
+    let pack = from_js(pack, "policy")?;
     let policy = crate::load_policy(&pack).map_err(|e| error_js(&e))?;
     to_js(&crate::PolicySummary::of(&policy))
 }
@@ -73,8 +77,8 @@ pub fn policies() -> Result<JsValue, JsValue> {
 /// the loader hands out.
 #[wasm_bindgen(js_name = registerPacks)]
 pub fn register_packs(packs: JsValue) -> Result<(), JsValue> {
-    let packs = from_js(&packs, "packs").map_err(|e| error_js(&e))?;
-    crate::bundled::register(packs).map_err(|e| error_js(&e))
+    let packs = from_js(packs, "packs")?;
+    crate::policy::bundled::register(packs).map_err(|e| error_js(&e))
 }
 
 /// `version()`: the engine's version.

@@ -6,7 +6,7 @@
 //! names, exactly as the CLI and the web page do.
 
 mod common;
-use common::{estimate_value, ours, theirs};
+use common::estimate_value;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use yibao::policy::Basis;
@@ -378,7 +378,7 @@ fn jinan_chronic_outpatient_accepted_for_each_of_the_8_condition_groups() {
     }
     // The pack lists exactly these eight, citing the document.
     let jinan = policy("jinan-2023");
-    assert_eq!(jinan.merged.pointer("/basic/chronic_outpatient/conditions").map(theirs), Some(json!(JINAN_CONDITIONS)));
+    assert_eq!(jinan.merged.pointer("/basic/chronic_outpatient/conditions").cloned(), Some(json!(JINAN_CONDITIONS)));
     let entry = jinan.provenance.lookup("/basic/chronic_outpatient/conditions").expect("conditions are sourced");
     assert_eq!(entry.basis, Basis::Document);
     let source = jinan.sources.get(entry.source.as_deref().expect("a source")).expect("a listed source");
@@ -455,7 +455,7 @@ const PACK_IDS: [&str; 6] = ["national-baseline", "gansu-2018", "qujing-2022", "
 const METADATA_KEYS: [&str; 9] = ["format", "id", "name", "description", "region", "effective", "extends", "sources", "provenance"];
 
 fn all_packs() -> &'static [yibao::Policy] {
-    yibao::bundled::all().unwrap_or_else(|e| panic!("a shipped pack is refused: {e}"))
+    yibao::policy::bundled::all().unwrap_or_else(|e| panic!("a shipped pack is refused: {e}"))
 }
 
 fn policy(id: &str) -> &'static yibao::Policy {
@@ -492,14 +492,14 @@ fn all_six_packs_are_shipped_and_load() {
     let ids: BTreeSet<&str> = all_packs().iter().map(|p| p.id.as_str()).collect();
     assert_eq!(ids, PACK_IDS.into_iter().collect());
     for id in PACK_IDS {
-        assert!(yibao::bundled::raw(id).is_some(), "raw JSON of {id}");
+        assert!(yibao::policy::bundled::raw(id).is_some(), "raw JSON of {id}");
     }
 }
 
 #[test]
 fn every_parameter_leaf_is_covered_by_a_provenance_pointer() {
     for p in all_packs() {
-        let leaves = parameter_leaves(&theirs(&p.merged));
+        let leaves = parameter_leaves(&p.merged.clone());
         assert!(leaves.len() > 20, "{}: too few parameters found ({leaves:?})", p.id);
         for leaf in leaves {
             assert!(p.provenance.lookup(&leaf).is_some(), "{}: no provenance covers {leaf}", p.id);
@@ -510,7 +510,7 @@ fn every_parameter_leaf_is_covered_by_a_provenance_pointer() {
 #[test]
 fn every_provenance_source_is_a_listed_source_and_every_pointer_exists() {
     for p in all_packs() {
-        let merged = theirs(&p.merged);
+        let merged = p.merged.clone();
         let provenance = merged["provenance"].as_object().expect("merged provenance");
         for (pointer, entry) in provenance {
             assert!(p.merged.pointer(pointer).is_some(), "{}: provenance {pointer} points at nothing", p.id);
@@ -606,7 +606,7 @@ fn schema_errors(v: &jsonschema::Validator, pack: &Value) -> Vec<String> {
 }
 
 fn raw(id: &str) -> Value {
-    theirs(&yibao::bundled::raw(id).unwrap_or_else(|| panic!("no raw pack {id}")))
+    yibao::policy::bundled::raw(id).unwrap_or_else(|| panic!("no raw pack {id}")).clone()
 }
 
 #[test]
@@ -622,12 +622,12 @@ fn every_merged_pack_is_a_complete_pack_by_the_schema() {
     // Without `extends` the schema demands a complete pack; a merged child must be one.
     let v = schema_validator();
     for p in all_packs() {
-        let mut merged = theirs(&p.merged);
+        let mut merged = p.merged.clone();
         merged.as_object_mut().unwrap().remove("extends");
         assert_eq!(schema_errors(&v, &merged), Vec::<String>::new(), "{}", p.id);
         // …and the engine takes the flattened pack back unchanged.
-        let again = yibao::load_policy(&ours(&merged)).unwrap_or_else(|e| panic!("{}: {e}", p.id));
-        assert_eq!(theirs(&again.merged), merged, "{}", p.id);
+        let again = yibao::load_policy(&merged).unwrap_or_else(|e| panic!("{}: {e}", p.id));
+        assert_eq!(again.merged.clone(), merged, "{}", p.id);
     }
 }
 
@@ -698,7 +698,7 @@ fn schema_and_engine_both_refuse_each_invalid_edit() {
             }
             let bad = edit.apply(&pack);
             assert!(!v.is_valid(&bad), "{base}, {what}: the schema accepts it");
-            let e = yibao::load_policy(&ours(&bad)).err().unwrap_or_else(|| panic!("{base}, {what}: the engine accepts it"));
+            let e = yibao::load_policy(&bad).err().unwrap_or_else(|| panic!("{base}, {what}: the engine accepts it"));
             assert_eq!(e.code, "invalid_policy", "{base}, {what}: {e}");
             assert_eq!(e.path, edit.pointer(), "{base}, {what}: {e}");
         }
@@ -727,12 +727,12 @@ fn schema_and_engine_both_accept_valid_edits() {
             pack
         };
         assert_eq!(schema_errors(&v, &pack), Vec::<String>::new(), "{base}, {}", edit.pointer());
-        if let Err(e) = yibao::load_policy(&ours(&pack)) {
+        if let Err(e) = yibao::load_policy(&pack) {
             panic!("{base}, {}: the engine refuses it: {e}", edit.pointer());
         }
     }
     // The edit shows in the loaded pack (and a dropped child section falls back to the parent's).
-    let p = yibao::load_policy(&ours(&remove("/basic", "two_diseases").apply(&raw("fengze-2021")))).unwrap();
+    let p = yibao::load_policy(&remove("/basic", "two_diseases").apply(&raw("fengze-2021"))).unwrap();
     assert_eq!(p.merged["basic"]["two_diseases"], policy("national-baseline").merged["basic"]["two_diseases"]);
 }
 
@@ -765,7 +765,7 @@ fn engine_refuses_what_the_schema_cannot_express() {
         ("national-baseline", "condition cap for an unlisted condition", set("/basic/chronic_outpatient/condition_caps", "gout", json!("100"))),
     ];
     for (base, what, edit) in cases {
-        let e = yibao::load_policy(&ours(&edit.apply(&raw(base)))).err().unwrap_or_else(|| panic!("{base}, {what}: accepted"));
+        let e = yibao::load_policy(&edit.apply(&raw(base))).err().unwrap_or_else(|| panic!("{base}, {what}: accepted"));
         assert_eq!(e.code, "invalid_policy", "{base}, {what}: {e}");
     }
 }
@@ -828,7 +828,7 @@ fn assert_explained(out: &Value) {
                 let param = params.get(ptr).unwrap_or_else(|| panic!("{}: step param {ptr} missing from parameters", p.id));
                 // The pointer names a real parameter of the merged pack, shown with its value.
                 let value = p.merged.pointer(ptr).unwrap_or_else(|| panic!("{}: step param {ptr} points at nothing", p.id));
-                assert_eq!(param["value"], theirs(value), "{}: {ptr}", p.id);
+                assert_eq!(param["value"], (value).clone(), "{}: {ptr}", p.id);
             }
         }
     }
@@ -837,7 +837,7 @@ fn assert_explained(out: &Value) {
     let listed: BTreeSet<&str> = out["sources"].as_object().expect("sources object").keys().map(String::as_str).collect();
     assert_eq!(cited, listed, "{}", p.id);
     for key in listed {
-        assert_eq!(out["sources"][key], serde_json::from_str::<Value>(&yibao::wire::to_string(p.sources.get(key).unwrap(), false)).unwrap(), "{}: {key}", p.id);
+        assert_eq!(out["sources"][key], serde_json::to_value(p.sources.get(key).unwrap()).unwrap(), "{}: {key}", p.id);
     }
     for (ptr, param) in params {
         let basis = p.provenance.lookup(ptr).map_or(Basis::Illustrative, |e| e.basis);
@@ -891,7 +891,7 @@ fn child_pack_must_carry_its_own_format_and_id() {
     for key in ["format", "id"] {
         let bad = remove("", key).apply(&raw("gansu-2018"));
         assert!(!schema_validator().is_valid(&bad));
-        match yibao::load_policy(&ours(&bad)) {
+        match yibao::load_policy(&bad) {
             Ok(p) => panic!("a child pack without {key} loads (as id {})", p.id),
             Err(e) => assert_eq!(code_path(&e), ("invalid_policy", format!("/{key}").as_str())),
         }
@@ -922,7 +922,7 @@ fn schema_and_engine_agree_where_both_can_express_the_rule() {
     let mut disagree = Vec::new();
     for (base, what, edit) in cases {
         let pack = edit.apply(&raw(base));
-        let (schema_ok, engine_ok) = (v.is_valid(&pack), yibao::load_policy(&ours(&pack)).is_ok());
+        let (schema_ok, engine_ok) = (v.is_valid(&pack), yibao::load_policy(&pack).is_ok());
         if schema_ok != engine_ok {
             disagree.push(format!("{base}, {what}: schema {schema_ok}, engine {engine_ok}"));
         }

@@ -125,10 +125,16 @@ fn example_7_and_other_errors_are_thrown_as_the_contract_object() {
     if let Some(date) = Some(estimate(visit_case("ordinary", cases[0].0), options()).unwrap_err()) {
         assert!(s(&date, &["error", "message"]).starts_with("日期无效：2024-02-30"));
     }
-    // Not JSON-able input (a BigInt) is an error value too, not a trap.
-    let big = js(r#"{"person": {"category": "ordinary"}, "visits": []}"#);
-    Reflect::set(&big, &"x".into(), &js_sys::BigInt::from(5u32).into()).unwrap();
-    let e = estimate(big, JsValue::UNDEFINED).unwrap_err();
+    // Input JSON cannot hold is an error value too, not a trap: a cycle (which would recurse
+    // forever without the reader's depth bound) and a function.
+    let cyclic = js(r#"{"person": {"category": "ordinary"}, "visits": []}"#);
+    Reflect::set(&cyclic, &"x".into(), &cyclic).unwrap();
+    let e = estimate(cyclic, JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(s(&e, &["error", "code"]), "invalid_json");
+    assert!(s(&e, &["error", "message"]).contains("嵌套层数过多"));
+    let with_function = js(r#"{"person": {"category": "ordinary"}, "visits": []}"#);
+    Reflect::set(&with_function, &"x".into(), &js_sys::Function::new_no_args("return 1")).unwrap();
+    let e = estimate(with_function, JsValue::UNDEFINED).unwrap_err();
     assert_eq!(s(&e, &["error", "code"]), "invalid_json");
 }
 
@@ -167,4 +173,23 @@ fn bundled_packs_and_validation() {
     assert_eq!(s(&e, &["error", "code"]), "invalid_policy");
     assert_eq!(s(&e, &["error", "path"]), "/extends");
     assert_eq!(version(), env!("CARGO_PKG_VERSION"));
+}
+
+#[wasm_bindgen_test]
+fn js_numbers_are_read_exactly_and_pack_numbers_come_back_as_numbers() {
+    with_bundled_packs();
+    // A pack whose county rate is the JS number 0.75 and whose deductible is the number 500; the
+    // case's amounts are JS numbers too (12000, 1000.1 — no float error reaches the fen).
+    let mut pack: serde_json::Value = serde_json::from_str(EXAMPLE_POLICY).unwrap();
+    pack["basic"]["inpatient"]["levels"]["county"] = serde_json::json!({"deductible": 500, "rate": 0.75});
+    let options = js(&serde_json::json!({ "policy": pack, "parameters": true }).to_string());
+    let case = js(r#"{"person": {"category": "ordinary"}, "visits": [{"kind": "inpatient", "level": "county", "date": "2024-03-01", "total": 12000, "out_of_catalog": 1000.1}]}"#);
+    let out = estimate(case, options).unwrap();
+    // (12,000 − 1,000.10 − 500) × 75% = 7,874.925 → 7,874.93 (half away from zero).
+    assert_eq!(s(&out, &["visits", "0", "in_scope"]), "10999.90");
+    assert_eq!(s(&out, &["visits", "0", "basic"]), "7874.93");
+    let rate = get(&out, &["parameters", "/basic/inpatient/levels/county/rate", "value"]);
+    assert_eq!(rate.as_f64(), Some(0.75), "a pack number is a JS number, not serde_json's private map");
+    let deductible = get(&out, &["parameters", "/basic/inpatient/levels/county/deductible", "value"]);
+    assert_eq!(deductible.as_f64(), Some(500.0));
 }

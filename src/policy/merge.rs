@@ -3,7 +3,7 @@
 //! object and so merges the same way.
 
 use crate::error::Error;
-use crate::json::Value;
+use serde_json::Value;
 
 /// Merges `child` over `parent`, consuming both.
 pub fn merge(parent: Value, child: Value) -> Value {
@@ -16,7 +16,9 @@ pub fn merge(parent: Value, child: Value) -> Value {
                         let old = std::mem::take(slot);
                         *slot = merge(old, value);
                     }
-                    None => base.insert(key, value),
+                    None => {
+                        base.insert(key, value);
+                    }
                 }
             }
             Value::Object(base)
@@ -66,7 +68,7 @@ pub fn resolve(pack: &Value, lookup: &dyn Fn(&str) -> Option<Value>) -> Result<V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::json;
+    use serde_json::json;
 
     #[test]
     fn objects_merge_other_values_replace() {

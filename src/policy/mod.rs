@@ -2,6 +2,7 @@
 //! period, with its source. A pack is merged over its `extends` parent, then validated as a
 //! whole into the typed [`Policy`]; the calculator never runs on a half-valid pack.
 
+pub mod bundled;
 mod merge;
 pub mod provenance;
 mod validate;
@@ -13,8 +14,10 @@ use crate::date::Date;
 use crate::error::Error;
 use crate::money::{Money, Rate};
 use crate::vocabulary::{Category, Kind, Level};
-use crate::json::Value;
-use crate::table::Table;
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde_json::Value;
+
 
 /// The format string every pack carries.
 pub const FORMAT: &str = "yibao-policy/1";
@@ -25,7 +28,7 @@ pub struct Policy {
     pub name: String,
     pub region: Region,
     pub effective: Effective,
-    pub sources: Table<String, Source>,
+    pub sources: IndexMap<String, Source>,
     pub basic: Basic,
     pub critical_illness: CriticalIllness,
     pub medical_assistance: Option<MedicalAssistance>,
@@ -35,14 +38,14 @@ pub struct Policy {
     pub merged: Value,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Region {
     pub code: String,
     pub name: String,
 }
 
 /// Inclusive dates; `until: None` means still in force.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Effective {
     pub from: Date,
     pub until: Option<Date>,
@@ -62,12 +65,15 @@ impl Effective {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Source {
     pub number: String,
     pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
@@ -87,12 +93,12 @@ pub struct LevelBenefit {
 
 #[derive(Clone, Debug)]
 pub struct Inpatient {
-    pub levels: Table<Level, LevelBenefit>,
+    pub levels: IndexMap<Level, LevelBenefit>,
     pub annual_cap: Option<Money>,
     /// 日间手术 deductible factor (曲政办发〔2022〕65号: 0.5, 起付标准减半); 1 when absent.
     pub day_surgery_deductible_factor: Rate,
     pub referral: ReferralRules,
-    pub unreferred_rate: Table<Level, Rate>,
+    pub unreferred_rate: IndexMap<Level, Rate>,
     pub tcm_full_levels: Vec<Level>,
 }
 
@@ -108,7 +114,7 @@ pub struct ReferralRules {
 
 #[derive(Clone, Debug)]
 pub struct GeneralOutpatient {
-    pub levels: Table<Level, Rate>,
+    pub levels: IndexMap<Level, Rate>,
     pub annual_deductible: Money,
     pub per_visit_cap: Option<Money>,
     pub annual_cap: Option<Money>,
@@ -120,7 +126,7 @@ pub struct ChronicOutpatient {
     pub annual_deductible: Money,
     pub rate: Rate,
     pub annual_cap: Option<Money>,
-    pub condition_caps: Table<String, Money>,
+    pub condition_caps: IndexMap<String, Money>,
 }
 
 #[derive(Clone, Debug)]
@@ -128,7 +134,7 @@ pub struct TwoDiseases {
     pub annual_deductible: Money,
     pub rate: Rate,
     /// Absent (or null) = no cap (丰泽 2021: 取消病种年度基金支付限额).
-    pub annual_caps: Table<String, Money>,
+    pub annual_caps: IndexMap<String, Money>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -184,7 +190,7 @@ pub struct Assistance {
 #[derive(Clone, Debug)]
 pub struct MedicalAssistance {
     pub covers: Vec<Kind>,
-    pub categories: Table<Category, Assistance>,
+    pub categories: IndexMap<Category, Assistance>,
 }
 
 #[derive(Clone, Copy, Debug)]

@@ -2,7 +2,8 @@
 //! document and clause, or marks them illustrative. A pointer covers everything below it and the
 //! deepest pointer wins; a parameter without any pointer counts as illustrative.
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Basis {
     /// Stated in the cited document.
     Document,

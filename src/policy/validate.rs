@@ -4,7 +4,7 @@
 use super::provenance::{Basis, Entry, Provenance};
 use super::*;
 use crate::error::{Path, PathStyle};
-use crate::reader::{self, Label, Obj};
+use crate::input::fields::{self, Label, Obj};
 use crate::vocabulary::{Vocabulary, TWO_DISEASES};
 
 const TOP: &[&str] = &[
@@ -96,8 +96,8 @@ fn effective(root: &Obj) -> Result<Effective, Error> {
     Ok(Effective { from, until })
 }
 
-fn sources(root: &Obj) -> Result<Table<String, Source>, Error> {
-    let mut out = Table::new();
+fn sources(root: &Obj) -> Result<IndexMap<String, Source>, Error> {
+    let mut out = IndexMap::new();
     for (key, path, value) in root.entries("sources", ("政策文件", "sources"))? {
         let s = Obj::new(value, path, PathStyle::Pointer, &["number", "title", "issuer", "date", "url"])?;
         let opt = |k| s.opt_str(k, ("文字", "text")).map(|v| v.map(str::to_owned));
@@ -120,7 +120,7 @@ fn sources(root: &Obj) -> Result<Table<String, Source>, Error> {
 fn vocab_list<V: Vocabulary + PartialEq>(obj: &Obj, key: &str) -> Result<Vec<V>, Error> {
     let mut out: Vec<V> = Vec::new();
     for (path, v) in obj.required_array(key, V::WHAT)? {
-        let id = reader::vocab(v, &path, PathStyle::Pointer)?;
+        let id = fields::vocab(v, &path, PathStyle::Pointer)?;
         if out.contains(&id) {
             return Err(Error::new(
                 "invalid_policy",
@@ -134,10 +134,10 @@ fn vocab_list<V: Vocabulary + PartialEq>(obj: &Obj, key: &str) -> Result<Vec<V>,
     Ok(out)
 }
 
-fn level_map<T>(obj: &Obj, key: &str, label: Label, mut read: impl FnMut(Obj) -> Result<T, Error>, allowed: &[&str]) -> Result<Table<Level, T>, Error> {
-    let mut out = Table::new();
+fn level_map<T>(obj: &Obj, key: &str, label: Label, mut read: impl FnMut(Obj) -> Result<T, Error>, allowed: &[&str]) -> Result<IndexMap<Level, T>, Error> {
+    let mut out = IndexMap::new();
     for (id, path, value) in obj.entries(key, label)? {
-        let level = reader::vocab::<Level>(&Value::String(id.to_owned()), &path, PathStyle::Pointer)?;
+        let level = fields::vocab::<Level>(&Value::String(id.to_owned()), &path, PathStyle::Pointer)?;
         out.insert(level, read(Obj::new(value, path, PathStyle::Pointer, allowed)?)?);
     }
     Ok(out)
@@ -165,10 +165,10 @@ fn basic(b: &Obj) -> Result<Basic, Error> {
             alliance_waived: choice(&r, "alliance", "waived")?,
         },
     };
-    let mut unreferred_rate = Table::new();
+    let mut unreferred_rate = IndexMap::new();
     for (id, path, value) in ip.entries("unreferred_rate", ("未按规定转诊报销比例", "unreferred rate"))? {
-        let level = reader::vocab::<Level>(&Value::String(id.to_owned()), &path, PathStyle::Pointer)?;
-        unreferred_rate.insert(level, reader::rate(value, &path, PathStyle::Pointer, RATE)?);
+        let level = fields::vocab::<Level>(&Value::String(id.to_owned()), &path, PathStyle::Pointer)?;
+        unreferred_rate.insert(level, fields::rate(value, &path, PathStyle::Pointer, RATE)?);
     }
     let inpatient = Inpatient {
         levels,
@@ -199,13 +199,13 @@ fn basic(b: &Obj) -> Result<Basic, Error> {
         .map(|c| {
             let mut conditions = Vec::new();
             for (path, v) in c.array("conditions", ("慢特病病种", "conditions"))? {
-                let id = reader::as_str(v, &path, PathStyle::Pointer, ("病种 id", "condition id"))?;
+                let id = fields::as_str(v, &path, PathStyle::Pointer, ("病种 id", "condition id"))?;
                 if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
                     return Err(Error::new("invalid_policy", path.pointer(), "病种 id 只能由小写字母、数字和 _ 组成", "condition ids may contain only lowercase letters, digits and _"));
                 }
                 conditions.push(id.to_owned());
             }
-            let mut condition_caps = Table::new();
+            let mut condition_caps = IndexMap::new();
             for (id, path, v) in c.entries("condition_caps", ("病种限额", "condition caps"))? {
                 if !conditions.iter().any(|k| k == id) {
                     return Err(Error::new(
@@ -215,7 +215,7 @@ fn basic(b: &Obj) -> Result<Basic, Error> {
                         format_args!("condition cap for \"{id}\", which is not in conditions"),
                     ));
                 }
-                condition_caps.insert(id.to_owned(), reader::amount(v, &path, PathStyle::Pointer, ANNUAL_CAP)?);
+                condition_caps.insert(id.to_owned(), fields::amount(v, &path, PathStyle::Pointer, ANNUAL_CAP)?);
             }
             Ok(ChronicOutpatient {
                 conditions,
@@ -230,7 +230,7 @@ fn basic(b: &Obj) -> Result<Basic, Error> {
     let two_diseases = b
         .opt_obj("two_diseases", &["annual_deductible", "rate", "annual_caps"])?
         .map(|t| {
-            let mut annual_caps = Table::new();
+            let mut annual_caps = IndexMap::new();
             for (id, path, v) in t.entries("annual_caps", ("病种年度限额", "annual caps"))? {
                 if !TWO_DISEASES.contains(&id) {
                     return Err(Error::new(
@@ -240,7 +240,7 @@ fn basic(b: &Obj) -> Result<Basic, Error> {
                         format_args!("two_diseases covers only hypertension and diabetes, not \"{id}\""),
                     ));
                 }
-                annual_caps.insert(id.to_owned(), reader::amount(v, &path, PathStyle::Pointer, ANNUAL_CAP)?);
+                annual_caps.insert(id.to_owned(), fields::amount(v, &path, PathStyle::Pointer, ANNUAL_CAP)?);
             }
             Ok::<_, Error>(TwoDiseases {
                 annual_deductible: t.opt_amount("annual_deductible", ANNUAL_DEDUCTIBLE)?.unwrap_or(Money::ZERO),
@@ -337,9 +337,9 @@ fn critical_illness(root: &Obj) -> Result<CriticalIllness, Error> {
 }
 
 fn medical_assistance(m: &Obj) -> Result<MedicalAssistance, Error> {
-    let mut categories = Table::new();
+    let mut categories = IndexMap::new();
     for (id, path, value) in m.entries("categories", ("救助对象", "categories"))? {
-        let category = reader::vocab::<Category>(&Value::String(id.to_owned()), &path, PathStyle::Pointer)?;
+        let category = fields::vocab::<Category>(&Value::String(id.to_owned()), &path, PathStyle::Pointer)?;
         let a = Obj::new(value, path, PathStyle::Pointer, &["annual_deductible", "rate", "annual_cap"])?;
         categories.insert(
             category,
@@ -353,7 +353,7 @@ fn medical_assistance(m: &Obj) -> Result<MedicalAssistance, Error> {
     Ok(MedicalAssistance { covers: vocab_list(m, "covers")?, categories })
 }
 
-fn provenance(root: &Obj, merged: &Value, sources: &Table<String, Source>) -> Result<Provenance, Error> {
+fn provenance(root: &Obj, merged: &Value, sources: &IndexMap<String, Source>) -> Result<Provenance, Error> {
     let mut entries = Vec::new();
     for (pointer, path, value) in root.entries("provenance", ("参数来源", "provenance"))? {
         if !(pointer.is_empty() || pointer.starts_with('/')) || merged.pointer(pointer).is_none() {

@@ -2,12 +2,12 @@
 //!
 //! The command line carries them inside the binary. The WebAssembly package ships them beside
 //! the module as `packs.json`, which its loader hands to [`register`] before the first estimate:
-//! the packs are data (and were a tenth of the module's gzipped size), so a portal that updates a
-//! pack replaces a JSON file instead of rebuilding the engine.
+//! the packs are data, so a portal that updates a pack replaces a JSON file instead of
+//! rebuilding the engine.
 
 use crate::error::Error;
 use crate::policy::Policy;
-use crate::json::Value;
+use serde_json::Value;
 use std::sync::OnceLock;
 
 /// The shipped packs' JSON, for builds that carry them. A parent comes before the packs that
@@ -15,12 +15,12 @@ use std::sync::OnceLock;
 /// written in the same order from that list.
 #[cfg(not(target_arch = "wasm32"))]
 const EMBEDDED: &[&str] = &[
-    include_str!("../packs/national-baseline.json"),
-    include_str!("../packs/gansu-2018.json"),
-    include_str!("../packs/qujing-2022.json"),
-    include_str!("../packs/guangdong-2025.json"),
-    include_str!("../packs/jinan-2023.json"),
-    include_str!("../packs/fengze-2021.json"),
+    include_str!("../../packs/national-baseline.json"),
+    include_str!("../../packs/gansu-2018.json"),
+    include_str!("../../packs/qujing-2022.json"),
+    include_str!("../../packs/guangdong-2025.json"),
+    include_str!("../../packs/jinan-2023.json"),
+    include_str!("../../packs/fengze-2021.json"),
 ];
 #[cfg(target_arch = "wasm32")]
 const EMBEDDED: &[&str] = &[];
@@ -55,7 +55,7 @@ fn bundle() -> Option<&'static Bundle> {
     }
     // The embedded packs are checked by the test suite; one that does not parse is skipped,
     // not a panic.
-    Some(BUNDLE.get_or_init(|| Bundle::load(EMBEDDED.iter().filter_map(|s| crate::json::parse(s).ok()).collect())))
+    Some(BUNDLE.get_or_init(|| Bundle::load(EMBEDDED.iter().filter_map(|s| crate::input::parse(s).ok()).collect())))
 }
 
 /// Makes `packs` (a JSON array of packs, parents first) the bundled packs, once every one of them
@@ -113,7 +113,7 @@ pub fn by_id(id: &str) -> Result<&'static Policy, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::json;
+    use serde_json::json;
 
     #[test]
     fn a_build_with_embedded_packs_refuses_others() {

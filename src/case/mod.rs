@@ -3,9 +3,9 @@
 use crate::date::Date;
 use crate::error::{Error, Path, PathStyle};
 use crate::money::Money;
-use crate::reader::{self, Label, Obj};
+use crate::input::fields::{self, Label, Obj};
 use crate::vocabulary::{Category, Kind, Level, Referral};
-use crate::json::Value;
+use serde_json::Value;
 
 /// At most this many visits in one case. It keeps every sum far inside exact decimal range
 /// (10,000 × 100,000,000 yuan) and a page responsive; a year of daily visits fits many times.
@@ -99,7 +99,7 @@ fn person(p: &Obj) -> Result<Person, Error> {
     let category = p.vocab::<Category>("category")?;
     let mut conditions: Vec<String> = Vec::new();
     for (path, v) in p.array("conditions", ("慢特病", "conditions"))? {
-        let id = reader::as_str(v, &path, PathStyle::Dotted, ("病种", "condition"))?;
+        let id = fields::as_str(v, &path, PathStyle::Dotted, ("病种", "condition"))?;
         if !conditions.iter().any(|c| c == id) {
             conditions.push(id.to_owned());
         }

@@ -6,10 +6,10 @@ use crate::case::{Person, Visit};
 use crate::error::Error;
 use crate::explain::{exact, yuan, Effect, Scheme, Step, Steps};
 use crate::money::{Exact, Money, Rate};
-use crate::payment::limit;
+use crate::rules::payment::limit;
 use crate::policy::{BandsFrom, CriticalIllness, Scale};
 use crate::vocabulary::{Kind, Vocabulary};
-use crate::year::YearState;
+use crate::rules::year::YearState;
 
 /// The part of a yearly total that falls in one band.
 struct BandPart {
@@ -144,7 +144,7 @@ pub fn pay(
 mod tests {
     use super::*;
     use crate::policy::Band;
-    use crate::decimal::Decimal;
+    use crate::money::Decimal;
 
     fn m(n: i64) -> Money {
         Money::round(Decimal::new(n, 0))

@@ -4,15 +4,15 @@
 use crate::error::{Error, Path, PathStyle};
 use crate::money::{parse_decimal, Money, Rate, MAX_INPUT};
 use crate::vocabulary::Vocabulary;
-use crate::decimal::Decimal;
-use crate::json::{Map, Value};
+use crate::input::{Map, Value};
+use crate::money::Decimal;
 
 /// What a field is called, in Chinese and English ("起付线", "deductible").
 pub type Label = (&'static str, &'static str);
 
 /// A JSON object being read, with the path it sits at.
 pub struct Obj<'a> {
-    map: &'a Map,
+    map: &'a Map<String, Value>,
     path: Path,
     style: PathStyle,
 }
@@ -172,7 +172,8 @@ pub fn as_str<'a>(v: &'a Value, path: &Path, style: PathStyle, label: Label) -> 
 /// rate is always a slip, even when the value is zero.
 fn has_minus(v: &Value) -> bool {
     match v {
-        Value::String(s) | Value::Number(s) => s.starts_with('-'),
+        Value::String(s) => s.starts_with('-'),
+        Value::Number(n) => n.as_str().starts_with('-'),
         _ => false,
     }
 }
@@ -234,7 +235,7 @@ pub fn vocab<V: Vocabulary>(v: &Value, path: &Path, style: PathStyle) -> Result<
     V::from_id(id).ok_or_else(|| unknown_id(path, style, V::WHAT, id, V::IDS))
 }
 
-/// The error for an id not in a list: not generic, so it is compiled once for every list.
+/// The error for an id not in a list, with every allowed id and its name.
 fn unknown_id(path: &Path, style: PathStyle, what: Label, id: &str, ids: &[(&str, &str)]) -> Error {
     Error::new(
         "invalid_value",
@@ -247,7 +248,7 @@ fn unknown_id(path: &Path, style: PathStyle, what: Label, id: &str, ids: &[(&str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::json;
+    use serde_json::json;
 
     fn read(v: Value) -> Result<Money, Error> {
         amount(&v, &Path::root().key("visits").index(0).key("total"), PathStyle::Dotted, ("总费用", "total"))
@@ -279,15 +280,15 @@ mod tests {
         let label = ("报销比例", "rate");
         let at = Path::root().key("rate");
         // 20 significant digits: an f64 would have made this 0.12345678901234568.
-        let exact = crate::json::parse("0.12345678901234567891").unwrap();
+        let exact = crate::input::parse("0.12345678901234567891").unwrap();
         assert_eq!(rate(&exact, &at, PathStyle::Pointer, label).unwrap().decimal().to_string(), "0.12345678901234567891");
-        let amount_number = crate::json::parse("1234.50").unwrap();
+        let amount_number = crate::input::parse("1234.50").unwrap();
         assert_eq!(read(amount_number).unwrap().to_string(), "1234.50");
         // A number may have an exponent (JavaScript writes 1e-7 so); text must be a plain decimal.
-        assert_eq!(read(crate::json::parse("1.2345e3").unwrap()).unwrap().to_string(), "1234.50");
-        assert_eq!(rate(&crate::json::parse("5E-1").unwrap(), &at, PathStyle::Pointer, label).unwrap().decimal().to_string(), "0.5");
-        assert_eq!(read(crate::json::parse("1e-3").unwrap()).unwrap_err().code, "invalid_amount");
-        let text = crate::json::parse("\"1e3\"").unwrap();
+        assert_eq!(read(crate::input::parse("1.2345e3").unwrap()).unwrap().to_string(), "1234.50");
+        assert_eq!(rate(&crate::input::parse("5E-1").unwrap(), &at, PathStyle::Pointer, label).unwrap().decimal().to_string(), "0.5");
+        assert_eq!(read(crate::input::parse("1e-3").unwrap()).unwrap_err().code, "invalid_amount");
+        let text = crate::input::parse("\"1e3\"").unwrap();
         assert_eq!(read(text.clone()).unwrap_err().code, "invalid_amount");
         assert_eq!(rate(&text, &at, PathStyle::Pointer, label).unwrap_err().code, "invalid_rate");
     }

@@ -6,10 +6,10 @@ use crate::case::Visit;
 use crate::error::Error;
 use crate::explain::{exact, yuan, Effect, Scheme, Step, Steps, Warning};
 use crate::money::{Exact, Money, Rate};
-use crate::payment::{annual_deductible, at_rate, limit};
+use crate::rules::payment::{annual_deductible, at_rate, limit};
 use crate::policy::{Basic, Inpatient};
 use crate::vocabulary::{condition_zh, Kind, Level, Referral, Vocabulary};
-use crate::year::YearState;
+use crate::rules::year::YearState;
 
 /// What 基本医保 pays for one visit from its in-scope cost `e`.
 pub fn pay(
@@ -89,7 +89,7 @@ pub fn pay(
 }
 
 /// The names of the levels a table has, from the lowest to the highest, for messages.
-fn levels_zh<V>(table: &crate::table::Table<Level, V>) -> Vec<&'static str> {
+fn levels_zh<V>(table: &indexmap::IndexMap<Level, V>) -> Vec<&'static str> {
     Level::ALL.iter().filter(|l| table.contains_key(*l)).map(|l| l.zh()).collect()
 }
 

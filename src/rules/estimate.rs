@@ -6,66 +6,32 @@ use crate::case::{Case, Person, Visit};
 use crate::error::Error;
 use crate::explain::{yuan, Step, Warning};
 use crate::money::Money;
-use crate::policy::{Basis, Effective, Policy, Region, Source};
-use crate::split::{split, Split};
+use crate::policy::{Effective, Policy, Region};
+use crate::rules::split::{split, Split};
 use crate::vocabulary::{condition_zh, Kind, Vocabulary, TWO_DISEASES};
-use crate::year::YearState;
-use crate::{basic, critical_illness, medical_assistance};
-use crate::json::Value;
-use crate::table::Table;
+use crate::rules::year::YearState;
+use super::{basic, critical_illness, medical_assistance};
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+use std::collections::{BTreeMap, HashMap};
 
 /// An estimate borrows the policy it was made under: parameter values and sources are shown
-/// as they stand in the pack, without copying them for every estimate.
-#[derive(Clone, Debug)]
+/// as they stand in the pack, without copying them for every estimate. Its serialized form is
+/// the contract's output (contract.md, "Output: an estimate"), fields in the contract's order.
+#[derive(Clone, Debug, Serialize)]
 pub struct Estimate<'p> {
     pub policy: PolicySummary<'p>,
     pub visits: Vec<VisitResult>,
     pub totals: Amounts,
     pub warnings: Vec<Warning>,
-    /// The pack itself, for [`Estimate::parameters`] and [`Estimate::sources`]: derived from the
-    /// steps only when asked for, since most results do not show them.
+    /// The pack itself, for the parameters and sources a report may add
+    /// ([`crate::report::WithParameters`]).
+    #[serde(skip)]
     pub pack: &'p Policy,
 }
 
-impl<'p> Estimate<'p> {
-    /// Every parameter the steps name, once each and in the order first named: its value and
-    /// where it comes from.
-    pub fn parameters(&self) -> Table<&str, Parameter<'p>> {
-        let mut out = Table::new();
-        for pointer in self.visits.iter().flat_map(|v| &v.steps).flat_map(|s| &s.params) {
-            if out.contains_key(pointer.as_str()) {
-                continue;
-            }
-            let entry = self.pack.provenance.lookup(pointer);
-            let parameter = Parameter {
-                // Every step pointer names a part of the pack (see `settle_pointers`).
-                value: self.pack.value_at(pointer).unwrap_or(&self.pack.merged),
-                basis: entry.map_or(Basis::Illustrative, |e| e.basis),
-                source: entry.and_then(|e| e.source.as_deref()),
-                clause: entry.and_then(|e| e.clause.as_deref()),
-                note: entry.and_then(|e| e.note.as_deref()),
-            };
-            out.insert(pointer.as_str(), parameter);
-        }
-        out
-    }
-
-    /// The documents `parameters` cite, each once, under the pack's own keys: a document's title
-    /// and issuer are long, and written beside every parameter they made up a third of the
-    /// result (and of its time in the browser).
-    pub fn sources(&self, parameters: &Table<&str, Parameter<'p>>) -> Table<&'p str, &'p Source> {
-        let mut sources = Table::new();
-        for key in parameters.iter().filter_map(|(_, p)| p.source) {
-            if let Some(source) = self.pack.sources.get(key) {
-                sources.get_or_insert_with(key, || source);
-            }
-        }
-        sources
-    }
-}
-
 /// id, name, region and effective period of a pack.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize)]
 pub struct PolicySummary<'p> {
     pub id: &'p str,
     pub name: &'p str,
@@ -80,7 +46,7 @@ impl PolicySummary<'_> {
 }
 
 /// The amounts of a visit, or of all visits together.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, Serialize)]
 pub struct Amounts {
     pub total: Money,
     pub out_of_catalog: Money,
@@ -118,36 +84,48 @@ pub struct VisitResult {
     pub steps: Vec<Step>,
 }
 
-#[derive(Clone, Debug)]
-pub struct Parameter<'p> {
-    pub value: &'p Value,
-    pub basis: Basis,
-    /// A key of [`Estimate::sources`].
-    pub source: Option<&'p str>,
-    pub clause: Option<&'p str>,
-    pub note: Option<&'p str>,
+/// A visit's amounts sit beside its kind, level and date, then its steps: one flat object, as
+/// the contract has it. Written out rather than `#[serde(flatten)]`, which goes through a map
+/// with keys made at run time (slower to build as a JavaScript object).
+impl Serialize for VisitResult {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let a = &self.amounts;
+        let mut v = s.serialize_struct("VisitResult", 13)?;
+        v.serialize_field("kind", self.kind)?;
+        v.serialize_field("level", self.level)?;
+        v.serialize_field("date", &self.date)?;
+        v.serialize_field("total", &a.total)?;
+        v.serialize_field("out_of_catalog", &a.out_of_catalog)?;
+        v.serialize_field("class_b_self_pay", &a.class_b_self_pay)?;
+        v.serialize_field("in_scope", &a.in_scope)?;
+        v.serialize_field("basic", &a.basic)?;
+        v.serialize_field("critical_illness", &a.critical_illness)?;
+        v.serialize_field("medical_assistance", &a.medical_assistance)?;
+        v.serialize_field("reimbursed", &a.reimbursed)?;
+        v.serialize_field("out_of_pocket", &a.out_of_pocket)?;
+        v.serialize_field("steps", &self.steps)?;
+        v.end()
+    }
 }
 
 /// Estimates `case` under `policy` (the pack is already chosen; see [`crate::estimate_json`]).
 pub fn estimate<'p>(case: &Case, policy: &'p Policy) -> Result<Estimate<'p>, Error> {
     check_against_policy(case, policy)?;
 
-    // Date order; input order breaks ties. One key per visit (date, then index) sorts both.
+    // Date order; input order breaks ties (the sort is stable).
     let n = case.visits.len();
-    let mut order: Vec<u64> = case.visits.iter().enumerate().map(|(i, v)| (u64::from(v.date.ordinal()) << 32) | i as u64).collect();
-    heapsort(&mut order);
-    let visit_index = |key: u64| (key & 0xffff_ffff) as usize;
-    let first_year = order.first().map(|&k| case.visits[visit_index(k)].date.year());
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| case.visits[i].date);
+    let first_year = order.first().map(|&i| case.visits[i].date.year());
 
-    let mut years: Table<u16, YearState> = Table::new();
+    let mut years: BTreeMap<u16, YearState> = BTreeMap::new();
     let mut results: Vec<Option<VisitResult>> = vec![None; n];
     // Warnings are kept per visit so they come out in input order without a second sort.
     let mut warnings: Vec<Vec<Warning>> = vec![Vec::new(); n];
-    for key in order {
-        let i = visit_index(key);
+    for i in order {
         let visit = &case.visits[i];
         let year = visit.date.year();
-        let state = years.get_or_insert_with(year, || {
+        let state = years.entry(year).or_insert_with(|| {
             if Some(year) == first_year {
                 YearState::seeded(&case.person.year_to_date)
             } else {
@@ -165,36 +143,6 @@ pub fn estimate<'p>(case: &Case, policy: &'p Policy) -> Result<Estimate<'p>, Err
         totals = totals.add(&v.amounts)?;
     }
     Ok(Estimate { policy: PolicySummary::of(policy), visits, totals, warnings, pack: policy })
-}
-
-/// Sorts in place in O(n log n) on any input. The keys are distinct (the index is in them), so
-/// stability does not matter; the standard library's sort would cost kilobytes of the wasm
-/// module for the few visits a case has.
-fn heapsort(v: &mut [u64]) {
-    fn sift_down(v: &mut [u64], mut root: usize, end: usize) {
-        loop {
-            let mut child = 2 * root + 1;
-            if child >= end {
-                return;
-            }
-            if child + 1 < end && v[child] < v[child + 1] {
-                child += 1;
-            }
-            if v[root] >= v[child] {
-                return;
-            }
-            v.swap(root, child);
-            root = child;
-        }
-    }
-    let n = v.len();
-    for root in (0..n / 2).rev() {
-        sift_down(v, root, n);
-    }
-    for end in (1..n).rev() {
-        v.swap(0, end);
-        sift_down(v, 0, end);
-    }
 }
 
 /// One visit through the three schemes.
@@ -313,7 +261,7 @@ fn check_against_policy(case: &Case, policy: &Policy) -> Result<(), Error> {
 /// is looked up once per estimate, however many steps name it.
 fn settle_pointers(policy: &Policy, visits: &mut [VisitResult]) {
     // Each pointer as the steps write it, with the length of the part of it the pack has.
-    let mut present: Table<String, usize> = Table::new();
+    let mut present: HashMap<String, usize> = HashMap::new();
     for pointer in visits.iter_mut().flat_map(|v| &mut v.steps).flat_map(|s| &mut s.params) {
         let len = match present.get(pointer.as_str()) {
             Some(&len) => len,
@@ -340,30 +288,4 @@ fn present_len(policy: &Policy, pointer: &str) -> usize {
         }
     }
     at.len()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::heapsort;
-
-    #[test]
-    fn heapsort_sorts_like_the_standard_library() {
-        // A small linear congruential sequence: many lengths, orders and repeated values.
-        let mut x: u64 = 12345;
-        for n in 0..200 {
-            let mut v: Vec<u64> = (0..n)
-                .map(|_| {
-                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                    x >> (40 + n % 24)
-                })
-                .collect();
-            let mut want = v.clone();
-            want.sort_unstable();
-            heapsort(&mut v);
-            assert_eq!(v, want, "n = {n}");
-        }
-        let mut reversed: Vec<u64> = (0..1000).rev().collect();
-        heapsort(&mut reversed);
-        assert!(reversed.windows(2).all(|w| w[0] < w[1]));
-    }
 }

@@ -1,7 +1,7 @@
 //! `--format text`: the estimate as a readable Chinese table with the explanation, for counter
 //! staff to read out or print.
 
-use crate::estimate::{Amounts, Estimate};
+use crate::rules::estimate::{Amounts, Estimate};
 use crate::explain::Effect;
 use crate::money::Money;
 use crate::vocabulary::{Kind, Level, Vocabulary};
@@ -65,8 +65,8 @@ pub fn render(e: &Estimate) -> String {
             let _ = writeln!(out, "  · {}", w.text);
         }
     }
-    let parameters = e.parameters();
-    let sources = e.sources(&parameters);
+    let parameters = super::parameters(e, super::Numbers::Exact);
+    let sources = super::sources(e, &parameters);
     let illustrative = parameters.iter().filter(|(_, p)| p.basis == crate::policy::Basis::Illustrative).count();
     let _ = writeln!(out, "\n参数来源：");
     for (pointer, param) in parameters.iter() {

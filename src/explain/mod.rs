@@ -2,7 +2,11 @@
 //! with the JSON Pointers of the policy parameters it used.
 
 use crate::money::{Exact, Money};
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+use serde::Serialize;
+
+/// The three schemes of "一站式" settlement; serialized as the contract names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Scheme {
     Basic,
     CriticalIllness,
@@ -29,7 +33,8 @@ impl Scheme {
 }
 
 /// What a step's amount is: paid by the scheme, withheld (left to the person), or a note.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Effect {
     Paid,
     Withheld,
@@ -46,7 +51,7 @@ impl Effect {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Step {
     pub scheme: Scheme,
     pub rule: &'static str,
@@ -97,7 +102,7 @@ impl Steps<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decimal::Decimal;
+    use crate::money::Decimal;
 
     #[test]
     fn exact_amounts_show_what_they_are() {
@@ -109,7 +114,7 @@ mod tests {
 
 /// Something the person should know about a visit that is not an error: an estimated split, a
 /// visit the scheme does not cover.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Warning {
     pub code: &'static str,
     pub visit: usize,

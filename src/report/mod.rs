@@ -1,0 +1,155 @@
+//! What an estimate shows beyond its amounts and steps: the value and the source of every
+//! parameter the steps name ([`WithParameters`]), and the readable text for counter staff
+//! ([`text`]). The contract's JSON itself is the estimate's serde form.
+
+pub mod text;
+
+use crate::policy::{Basis, Source};
+use crate::rules::estimate::Estimate;
+use indexmap::IndexMap;
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+/// A parameter a step names: its value in the merged pack and where it comes from.
+#[derive(Clone, Debug, Serialize)]
+pub struct Parameter<'p> {
+    pub value: PackValue<'p>,
+    pub basis: Basis,
+    /// A key of the estimate's `sources`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<&'p str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clause: Option<&'p str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'p str>,
+}
+
+/// Every parameter the steps name, once each and in the order first named: its value and
+/// where it comes from.
+pub fn parameters<'a, 'p>(e: &'a Estimate<'p>, numbers: Numbers) -> IndexMap<&'a str, Parameter<'p>> {
+    let pack = e.pack;
+    let mut out = IndexMap::new();
+    for step in e.visits.iter().flat_map(|v| &v.steps) {
+        for pointer in &step.params {
+            if out.contains_key(pointer.as_str()) {
+                continue;
+            }
+            let entry = pack.provenance.lookup(pointer);
+            out.insert(
+                pointer.as_str(),
+                Parameter {
+                    // Every step pointer names a part of the pack (see `settle_pointers`).
+                    value: PackValue { value: pack.value_at(pointer).unwrap_or(&pack.merged), numbers },
+                    basis: entry.map_or(Basis::Illustrative, |e| e.basis),
+                    source: entry.and_then(|e| e.source.as_deref()),
+                    clause: entry.and_then(|e| e.clause.as_deref()),
+                    note: entry.and_then(|e| e.note.as_deref()),
+                },
+            );
+        }
+    }
+    out
+}
+
+/// The documents `parameters` cite, each once, under the pack's own keys: a document's title
+/// and issuer are long, and written beside every parameter they would make up a third of the
+/// result.
+pub fn sources<'p>(e: &Estimate<'p>, parameters: &IndexMap<&str, Parameter<'p>>) -> IndexMap<&'p str, &'p Source> {
+    let mut sources = IndexMap::new();
+    for key in parameters.values().filter_map(|p| p.source) {
+        if let Some(source) = e.pack.sources.get(key) {
+            sources.entry(key).or_insert(source);
+        }
+    }
+    sources
+}
+
+/// An estimate with `parameters` (each parameter a step names: value, basis, source key,
+/// clause, note) and `sources` (the documents they cite). Asked for, not sent by default: the
+/// steps already name their parameters, and the values and sources double a result's size — a
+/// page showing only amounts, or comparing levels, does not need them.
+pub struct WithParameters<'a, 'p> {
+    pub estimate: &'a Estimate<'p>,
+    pub numbers: Numbers,
+}
+
+impl Serialize for WithParameters<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let e = self.estimate;
+        let parameters = parameters(e, self.numbers);
+        let sources = sources(e, &parameters);
+        let mut map = s.serialize_map(Some(6))?;
+        map.serialize_entry("policy", &e.policy)?;
+        map.serialize_entry("visits", &e.visits)?;
+        map.serialize_entry("totals", &e.totals)?;
+        map.serialize_entry("warnings", &e.warnings)?;
+        map.serialize_entry("parameters", &parameters)?;
+        map.serialize_entry("sources", &sources)?;
+        map.end()
+    }
+}
+
+/// How a pack's own numbers leave the engine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Numbers {
+    /// As the pack writes them, digit for digit (JSON text).
+    Exact,
+    /// As JavaScript numbers: JavaScript has no exact decimal, and `JSON.parse` of the exact
+    /// text would make the same number.
+    Float,
+}
+
+/// A part of a pack as it stands (a parameter's value).
+///
+/// Not `Value`'s own `Serialize`: with `arbitrary_precision` a number serializes as a private
+/// one-entry map that only serde_json's writer understands; any other serializer (the one to
+/// JavaScript objects) would show that map instead of the number.
+#[derive(Clone, Copy, Debug)]
+pub struct PackValue<'p> {
+    pub value: &'p Value,
+    pub numbers: Numbers,
+}
+
+impl Serialize for PackValue<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let inner = |value| PackValue { value, numbers: self.numbers };
+        match self.value {
+            Value::Number(n) if self.numbers == Numbers::Float => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                (Some(u), _, _) => s.serialize_u64(u),
+                (_, Some(i), _) => s.serialize_i64(i),
+                (_, _, Some(f)) => s.serialize_f64(f),
+                _ => s.serialize_none(),
+            },
+            Value::Array(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&inner(item))?;
+                }
+                seq.end()
+            }
+            Value::Object(members) => {
+                let mut map = s.serialize_map(Some(members.len()))?;
+                for (k, v) in members {
+                    map.serialize_entry(k, &inner(v))?;
+                }
+                map.end()
+            }
+            other => other.serialize(s),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pack_numbers_keep_their_digits_in_json_text() {
+        let v = crate::input::parse(r#"{"rate": 0.60, "levels": [1, 2.50], "name": "县级"}"#).unwrap();
+        let exact = serde_json::to_string(&PackValue { value: &v, numbers: Numbers::Exact }).unwrap();
+        assert_eq!(exact, r#"{"rate":0.60,"levels":[1,2.50],"name":"县级"}"#);
+        let float = serde_json::to_string(&PackValue { value: &v, numbers: Numbers::Float }).unwrap();
+        assert_eq!(float, r#"{"rate":0.6,"levels":[1,2.5],"name":"县级"}"#);
+    }
+}
