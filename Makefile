@@ -6,7 +6,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: serve test tools browser pkg www bench size test-rust test-wasm test-types test-e2e clean
+.PHONY: serve test tools browser pkg www bench size test-rust test-wasm test-types test-node test-e2e clean
 
 tools:
 	scripts/install-tools.sh
@@ -24,7 +24,7 @@ www: pkg
 serve: www
 	serve www -l tcp://127.0.0.1:8080 --no-clipboard
 
-test: browser test-rust www test-wasm test-types test-e2e
+test: browser test-rust www test-wasm test-types test-node test-e2e
 
 test-rust:
 	cargo test --all-targets
@@ -40,6 +40,10 @@ test-wasm: pkg
 # The package's TypeScript declarations, used as a consumer would.
 test-types: pkg
 	tsc --noEmit -p tests/types
+
+# The package as a consumer installs it (npm pack → npm install of the tarball), used from Node.
+test-node: pkg
+	node --test tests/node/
 
 test-e2e: www
 	node --test tests/e2e/
