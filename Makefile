@@ -51,6 +51,7 @@ test-e2e: www
 bench: www
 	cargo bench --bench estimate
 	node bench/page/bench.mjs
+	node bench/page/bench.mjs --mobile
 	node bench/wasm/bench.mjs
 
 # twiggy needs the function names that the shipped build strips: analyse the same code, optimised
