@@ -6,7 +6,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: serve test tools browser pkg www bench size test-rust test-wasm test-types test-e2e clean
+.PHONY: serve test tools browser pkg www bench size test-rust test-wasm test-types test-node test-e2e clean
 
 tools:
 	scripts/install-tools.sh
@@ -24,7 +24,7 @@ www: pkg
 serve: www
 	serve www -l tcp://127.0.0.1:8080 --no-clipboard
 
-test: browser test-rust www test-wasm test-types test-e2e
+test: browser test-rust www test-wasm test-types test-node test-e2e
 
 test-rust:
 	cargo test --all-targets
@@ -41,12 +41,17 @@ test-wasm: pkg
 test-types: pkg
 	tsc --noEmit -p tests/types
 
+# The package as a consumer installs it (npm pack → npm install of the tarball), used from Node.
+test-node: pkg
+	node --test tests/node/
+
 test-e2e: www
 	node --test tests/e2e/
 
 bench: www
 	cargo bench --bench estimate
 	node bench/page/bench.mjs
+	node bench/page/bench.mjs --mobile
 	node bench/wasm/bench.mjs
 
 # twiggy needs the function names that the shipped build strips: analyse the same code, optimised

@@ -139,5 +139,13 @@ export interface Engine {
   build: 'default' | 'mvp';
 }
 
+/**
+ * Loads the engine and the bundled packs once; later calls resolve to the same engine.
+ * In a browser it fetches `yibao_bg.wasm` and `packs.json` beside this module; in Node ≥ 18
+ * (and Deno, Bun: wherever this module is a `file:` URL) it reads them from disk.
+ * Rejects with a `YibaoError`: `no_webassembly`, or `packs_unavailable` when `packs.json` cannot
+ * be fetched or read. After a rejection, calling `load()` again retries.
+ */
 export function load(): Promise<Engine>;
+/** Whether this runtime has the WebAssembly features of the default build (else `load()` uses the MVP build). */
 export function supportsDefaultBuild(): Promise<boolean>;

@@ -2,7 +2,8 @@
 # Installs what the build and the tests need, once; later runs only check. Everything comes from
 # crates.io, npm and Debian (the only registries these machines reach).
 #   scripts/install-tools.sh           Rust wasm target, wasm-bindgen-cli, wasm-pack, npm packages
-#   scripts/install-tools.sh --browser also Debian's Chromium and ChromeDriver for browser tests
+#   scripts/install-tools.sh --browser also Debian's Chromium and ChromeDriver for browser tests, and
+#                                      CJK fonts so that screenshots show the page's Chinese text
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,12 +17,19 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $want"; then
 fi
 command -v wasm-pack >/dev/null || cargo install wasm-pack
 
-# npm: binaryen (wasm-opt), typescript, serve, playwright-core, axe-core, wasm-feature-detect.
+# npm: binaryen (wasm-opt), typescript, serve, playwright-core, axe-core, wasm-feature-detect,
+# esbuild (tests/node: the package in a browser bundle).
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
 
-if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedriver; } >/dev/null; then
-  apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
+if [ "${1:-}" = "--browser" ]; then
+  need=()
+  command -v chromium >/dev/null || need+=(chromium)
+  command -v chromedriver >/dev/null || need+=(chromium-driver)
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+  if [ "${#need[@]}" -gt 0 ]; then
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+  fi
 fi

@@ -26,17 +26,18 @@ const state = {
 init();
 
 async function init() {
+  // The engine first: it loads while the form is set up.
+  const engine = import('./pkg/index.js').then((mod) => mod.load());
+  engine.catch(() => {}); // handled below
   const h = readHash();
   setLarge(h.large, false);
   addVisit(null);
   wire();
   embedHeight();
-  registerServiceWorker();
   watchResultVisibility();
 
   try {
-    const mod = await import('./pkg/index.js');
-    state.engine = await mod.load();
+    state.engine = await engine;
     state.policies = state.engine.policies();
   } catch {
     const s = $('engine-status');
@@ -64,6 +65,9 @@ async function init() {
   $('engine-status').textContent = '';
   $('engine-status').hidden = true;
   compute({ announce: Boolean(h.case), updateLink: false });
+  // Only now: the worker's install fetches the app shell, which on a slow first visit would take
+  // bandwidth from the engine the result waits for.
+  registerServiceWorker();
 }
 
 /* ---------- form wiring ---------- */

@@ -4,7 +4,10 @@
 // Only static files of this site are cached; case data lives in the URL fragment, which is never
 // sent in a request, so nothing about the person is ever stored here.
 const CACHE = 'yibao-v1';
-const SHELL = ['./', 'index.html', 'app.css', 'app.js', 'js/vocab.js', 'js/share.js', 'js/render.js', 'icon.svg', 'pkg/index.js'];
+// The app shell: the page and every file index.html preloads (the default build's engine among
+// them). Where a browser runs the MVP build, the page's report below adds its files.
+const SHELL = ['./', 'index.html', 'app.css', 'app.js', 'js/vocab.js', 'js/share.js', 'js/render.js', 'icon.svg',
+  'pkg/index.js', 'pkg/feature-detect.js', 'pkg/yibao.js', 'pkg/yibao_bg.wasm', 'pkg/packs.json'];
 const SLOW_MS = 4000;
 
 self.addEventListener('install', (event) => {

@@ -3,10 +3,18 @@
 // time from navigation to the first result on screen (performance mark "yibao:first-result"),
 // median of N cold runs against the same static server that `make serve` uses.
 //
-//   node bench/page/bench.mjs [runs=7]        (needs pkg/ from `make pkg`)
+//   node bench/page/bench.mjs [runs=7]            (needs pkg/ from `make pkg`)
+//   node bench/page/bench.mjs --mobile [runs=5]   a shared link opened on a slow phone, throttled as
+//       Lighthouse's mobile run: 150 ms round trip, 1638.4 kbps down (1.6 × 1024), 750 kbps up,
+//       CPU 4× slower (target: first result ≤ 1.2 s median)
 import { startServer, launch, b64url, gzip9 } from '../../tests/e2e/helpers.mjs';
 
-const RUNS = Number(process.argv[2] || process.env.RUNS || 7);
+const args = process.argv.slice(2);
+const MOBILE = args.includes('--mobile');
+const RUNS = Number(args.find((a) => !a.startsWith('--')) || process.env.RUNS || (MOBILE ? 5 : 7));
+// Lighthouse's mobile constants, in the units CDP takes (bytes per second).
+const NETWORK = { offline: false, latency: 150, downloadThroughput: (1638.4 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
+const CPU_SLOWDOWN = 4;
 const CASE = {
   region: '620000',
   person: { category: 'low_income', conditions: [] },
@@ -31,6 +39,10 @@ try {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    if (MOBILE) {
+      await cdp.send('Network.emulateNetworkConditions', NETWORK);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+    }
     const wire = new Map();
     cdp.on('Network.loadingFinished', (e) => wire.set(e.requestId, e.encodedDataLength));
     const bodies = [];
@@ -65,7 +77,9 @@ try {
   await srv.stop();
 }
 
-console.log(`\nFirst load, ${RUNS} cold runs (no cache, no service worker), 375×667, Chromium ${browser.version?.() ?? ''}\n`);
+console.log(`\n$ node bench/page/bench.mjs ${args.join(' ')}`.trimEnd());
+const profile = MOBILE ? `, throttled: ${NETWORK.latency} ms RTT, 1638.4 kbps down, 750 kbps up, CPU ${CPU_SLOWDOWN}× slower` : '';
+console.log(`First load, ${RUNS} cold runs (no cache, no service worker), 375×667${profile}, Chromium ${browser.version?.() ?? ''}\n`);
 console.log('| run | requests | raw KiB | gzip -9 KiB | on the wire KiB | DOMContentLoaded ms | first result ms |');
 console.log('|---:|---:|---:|---:|---:|---:|---:|');
 runs.forEach((r, i) => console.log(`| ${i + 1} | ${r.requests} | ${kib(r.raw)} | ${kib(r.gz)} | ${kib(r.wire)} | ${r.dcl.toFixed(0)} | ${r.ttfr.toFixed(0)} |`));
@@ -78,4 +92,8 @@ console.log('|---|---:|---:|');
 for (const f of files.sort((a, b) => b.gz - a.gz)) console.log(`| ${f.path.replace(/#.*/, '')} | ${kib(f.raw)} | ${kib(f.gz)} |`);
 const gz = median(runs.map((r) => r.gz));
 const wasm = files.filter((f) => f.path.endsWith('.wasm')).reduce((n, f) => n + f.gz, 0);
+if (MOBILE) {
+  const t = median(runs.map((r) => r.ttfr));
+  console.log(`\nTarget: first result ${t.toFixed(0)} / 1200 ms median ${t <= 1200 ? 'OK' : 'OVER'}`);
+}
 console.log(`\nBudget: first load ${kib(gz)} / 150 KiB gzipped ${gz <= 150 * 1024 ? 'OK' : 'OVER'}; wasm ${kib(wasm)} / 64 KiB ${wasm <= 64 * 1024 ? 'OK' : 'OVER'}`);

@@ -113,6 +113,30 @@ test('the engine’s wasm is at most 64 KiB gzipped (gzip -9), default and MVP b
   }
 });
 
+// Issue 9: nothing waits on a chain of imports. index.html preloads every module and fetch of the
+// first result, and each preload is the response the page uses: no file is requested twice (a
+// preload whose mode or credentials differ from the loader's fetch would be fetched again).
+test('the first load is preloaded from index.html, and each file is requested once', async () => {
+  const p = await openPage(browser, srv.origin, { viewport: { width: 375, height: 667 } });
+  const { page, context } = p;
+  const requested = [];
+  context.on('request', (r) => requested.push(r.url()));
+  const warnings = [];
+  page.on('console', (m) => m.type() === 'warning' && /preload/i.test(m.text()) && warnings.push(m.text()));
+  await page.goto(`${srv.origin}/#case=${b64url(CASE)}`);
+  await waitForResult(page);
+  await page.waitForLoadState('networkidle');
+  const twice = requested.filter((u, i) => requested.indexOf(u) !== i);
+  assert.deepEqual(twice, [], `requested more than once:\n${requested.join('\n')}`);
+  assert.deepEqual(warnings, [], 'Chromium used every preload');
+  const preloaded = await page.$$eval('link[rel=preload], link[rel=modulepreload]', (ls) => ls.map((l) => l.href));
+  const needed = requested.filter((u) => /\.(js|wasm|json)$/.test(u) && !u.endsWith('/app.js'));
+  assert.deepEqual(needed.filter((u) => !preloaded.includes(u)), [], 'every module, the .wasm and packs.json are preloaded');
+  assert.deepEqual(preloaded.filter((u) => !requested.includes(u)), [], 'every preload is of a file the page uses');
+  p.clean();
+  await p.close();
+});
+
 test('after the first visit the page works offline (service worker)', async () => {
   const p = await openPage(browser, srv.origin, { serviceWorkers: 'allow' });
   const { page, context } = p;
