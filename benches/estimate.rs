@@ -38,7 +38,7 @@ fn bench(c: &mut Criterion) {
         c.bench_function(&format!("estimate {n} visit(s), JSON in and out"), |b| {
             b.iter(|| {
                 let parsed = yibao::Case::from_json(&yibao::input::parse(black_box(&case_text)).unwrap()).unwrap();
-                serde_json::to_string(&yibao::estimate(&parsed, &policy).unwrap()).unwrap()
+                serde_json::to_string(&yibao::Output { estimate: &yibao::estimate(&parsed, &policy).unwrap(), parameters: None }).unwrap()
             })
         });
     }

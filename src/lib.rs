@@ -30,7 +30,7 @@ pub use policy::Policy;
 
 use case::PolicyChoice;
 use policy::bundled;
-pub use report::{Numbers, WithParameters};
+pub use report::{Numbers, Output};
 use serde_json::Value;
 
 /// Loads a pack given beside a case (a portal's own pack); `extends` is resolved against the
@@ -50,15 +50,9 @@ pub fn with_estimate<R>(case: &Value, pack: Option<&Value>, then: impl FnOnce(&E
 }
 
 /// Estimates a case given as JSON into the contract's JSON text; with `parameters`, the values
-/// and sources of the parameters the steps name are added (see [`WithParameters`]).
+/// and sources of the parameters the steps name are added (see [`Output`]).
 pub fn estimate_json(case: &Value, pack: Option<&Value>, parameters: bool) -> Result<String, Error> {
-    with_estimate(case, pack, |e| {
-        if parameters {
-            serde_json::to_string(&WithParameters { estimate: e, numbers: Numbers::Exact })
-        } else {
-            serde_json::to_string(e)
-        }
-    })?
+    with_estimate(case, pack, |e| serde_json::to_string(&Output { estimate: e, parameters: parameters.then_some(Numbers::Exact) }))?
     .map_err(|e| Error::new("internal_guard", "", format_args!("结果无法写成 JSON：{e}"), format_args!("the result cannot be written as JSON: {e}")))
 }
 

@@ -85,8 +85,7 @@ fn run(args: &[String]) -> Result<String, Error> {
             let pack = policy.map(|p| read_json(p, "policy")).transpose()?;
             yibao::with_estimate(&case, pack.as_ref(), |e| match (format, parameters) {
                 ("text", _) => Ok(yibao::report::text::render(e)),
-                (_, true) => pretty(&yibao::WithParameters { estimate: e, numbers: yibao::Numbers::Exact }),
-                _ => pretty(e),
+                _ => pretty(&yibao::Output { estimate: e, parameters: parameters.then_some(yibao::Numbers::Exact) }),
             })?
         }
         "validate" => {

@@ -4,10 +4,11 @@
 //! message}}`; nothing here can panic.
 
 use crate::error::Error;
-use crate::report::{Numbers, WithParameters};
+use crate::report::{Numbers, Output};
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
+
 
 /// JS value → JSON value, strictly (repeated keys cannot occur in JS; nesting is bounded, so a
 /// cyclic object is an error value, not a stack overflow).
@@ -31,12 +32,19 @@ fn error_js(e: &Error) -> JsValue {
     e.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or_else(|_| JsValue::from_str(&e.to_string()))
 }
 
-/// `options.policy` and `options.parameters`, when `options` is an object.
-fn option(options: &JsValue, name: &str) -> Option<JsValue> {
-    if !options.is_object() {
-        return None;
-    }
-    js_sys::Reflect::get(options, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined() && !v.is_null())
+/// A pack's number as JavaScript reads it (`JSON.parse` gives the same).
+fn parse_float(digits: &str) -> f64 {
+    js_sys::Number::parse_float(digits)
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `estimate`'s second argument, read by property: no key string crosses the boundary.
+    type EstimateOptions;
+    #[wasm_bindgen(method, getter)]
+    fn policy(this: &EstimateOptions) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn parameters(this: &EstimateOptions) -> JsValue;
 }
 
 /// `estimate(case, options?)`: `options.policy` may hold a pack object; otherwise the case's
@@ -45,15 +53,16 @@ fn option(options: &JsValue, name: &str) -> Option<JsValue> {
 #[wasm_bindgen]
 pub fn estimate(case: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let case = from_js(case, "case")?;
-    let pack = option(&options, "policy").map(|p| from_js(p, "policy")).transpose()?;
-    let parameters = option(&options, "parameters").is_some_and(|v| v.is_truthy());
-    crate::with_estimate(&case, pack.as_ref(), |e| {
-        if parameters {
-            to_js(&WithParameters { estimate: e, numbers: Numbers::Float })
-        } else {
-            to_js(e)
+    let (pack, parameters) = match options.is_object() {
+        true => {
+            let options: &EstimateOptions = options.unchecked_ref();
+            let pack = options.policy();
+            let pack = (!pack.is_undefined() && !pack.is_null()).then(|| from_js(pack, "policy")).transpose()?;
+            (pack, options.parameters().is_truthy())
         }
-    })
+        false => (None, false),
+    };
+    crate::with_estimate(&case, pack.as_ref(), |e| to_js(&Output { estimate: e, parameters: parameters.then_some(Numbers::Float(parse_float)) }))
     .map_err(|e| error_js(&e))?
 }
 

@@ -54,6 +54,7 @@ impl Effect {
 #[derive(Clone, Debug, Serialize)]
 pub struct Step {
     pub scheme: Scheme,
+    #[serde(serialize_with = "crate::explain::name")]
     pub rule: &'static str,
     pub effect: Effect,
     pub amount: Money,
@@ -116,7 +117,24 @@ mod tests {
 /// visit the scheme does not cover.
 #[derive(Clone, Debug, Serialize)]
 pub struct Warning {
+    #[serde(serialize_with = "crate::explain::name")]
     pub code: &'static str,
     pub visit: usize,
     pub text: String,
+}
+
+/// A name from the engine's own fixed vocabulary (a rule, a warning code, a kind of visit),
+/// serialized as serde's unit variant: the same string in JSON, and one JavaScript string made
+/// once and reused (serde-wasm-bindgen caches those) rather than decoded anew for every result.
+pub fn name<S: serde::Serializer>(name: &&'static str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_unit_variant("Name", 0, name)
+}
+
+/// A fixed name as a value to serialize (see [`name`]).
+pub struct Name(pub &'static str);
+
+impl Serialize for Name {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        name(&self.0, s)
+    }
 }

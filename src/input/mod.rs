@@ -31,17 +31,20 @@ pub const MAX_MEMBERS: usize = 1000;
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// Reads one JSON value strictly (see the module's documentation), from any serde source.
+/// `TEXT`: the source is serde_json's reader of JSON text, the one that hands exact numbers over
+/// as a private one-entry map; other sources (JavaScript objects) give plain numbers, and their
+/// reader is spared serde_json's number parser.
 #[derive(Clone, Copy)]
-pub struct Strict {
+pub struct Strict<const TEXT: bool> {
     depth: usize,
 }
 
-impl Strict {
-    pub const fn new() -> Strict {
+impl<const TEXT: bool> Strict<TEXT> {
+    pub const fn new() -> Self {
         Strict { depth: 0 }
     }
 
-    fn deeper<E: de::Error>(self) -> Result<Strict, E> {
+    fn deeper<E: de::Error>(self) -> Result<Self, E> {
         if self.depth >= MAX_DEPTH {
             return Err(fault("JSON 嵌套层数过多", "the JSON nests too deeply"));
         }
@@ -49,7 +52,7 @@ impl Strict {
     }
 }
 
-impl Default for Strict {
+impl<const TEXT: bool> Default for Strict<TEXT> {
     fn default() -> Self {
         Strict::new()
     }
@@ -68,14 +71,14 @@ fn split_fault(message: &str) -> (String, String) {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for Strict {
+impl<'de, const TEXT: bool> DeserializeSeed<'de> for Strict<TEXT> {
     type Value = Value;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Strict {
+impl<'de, const TEXT: bool> Visitor<'de> for Strict<TEXT> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -133,7 +136,7 @@ impl<'de> Visitor<'de> for Strict {
         let inner = self.deeper()?;
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if key == NUMBER_TOKEN && out.is_empty() {
+            if TEXT && key == NUMBER_TOKEN && out.is_empty() {
                 let digits: String = map.next_value()?;
                 return digits.parse::<Number>().map(Value::Number).map_err(|_| fault("数字无效", "invalid number"));
             }
@@ -177,7 +180,7 @@ pub fn parse(text: &str) -> Result<Value, SyntaxError> {
     let mut de = serde_json::Deserializer::from_str(text);
     // Strict counts the depth itself, and refuses before it recurses further.
     de.disable_recursion_limit();
-    let value = Strict::new().deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    let value = Strict::<true>::new().deserialize(&mut de).and_then(|v| de.end().map(|()| v));
     value.map_err(|e| {
         let message = strip_position(&e.to_string());
         let (zh, en) = match syntax_words(&message) {
@@ -223,7 +226,7 @@ pub fn from_deserializer<'de, D: de::Deserializer<'de>>(d: D, what: &'static str
 where
     D::Error: fmt::Display,
 {
-    Strict::new().deserialize(d).map_err(|e| {
+    Strict::<false>::new().deserialize(d).map_err(|e| {
         let (zh, en) = split_fault(&e.to_string());
         Error::new("invalid_json", what, format_args!("输入无法转换为 JSON：{zh}"), format_args!("input cannot be converted to JSON: {en}"))
     })

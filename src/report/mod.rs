@@ -1,13 +1,14 @@
 //! What an estimate shows beyond its amounts and steps: the value and the source of every
-//! parameter the steps name ([`WithParameters`]), and the readable text for counter staff
-//! ([`text`]). The contract's JSON itself is the estimate's serde form.
+//! parameter the steps name ([`Output`]), and the readable text for counter staff
+//! ([`text`]). [`Output`] is the contract's estimate as serde writes it, to JSON text or to
+//! JavaScript objects.
 
 pub mod text;
 
 use crate::policy::{Basis, Source};
 use crate::rules::estimate::Estimate;
 use indexmap::IndexMap;
-use serde::ser::{SerializeMap, SerializeSeq};
+use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
@@ -65,39 +66,43 @@ pub fn sources<'p>(e: &Estimate<'p>, parameters: &IndexMap<&str, Parameter<'p>>)
     sources
 }
 
-/// An estimate with `parameters` (each parameter a step names: value, basis, source key,
-/// clause, note) and `sources` (the documents they cite). Asked for, not sent by default: the
-/// steps already name their parameters, and the values and sources double a result's size — a
-/// page showing only amounts, or comparing levels, does not need them.
-pub struct WithParameters<'a, 'p> {
+/// The contract's estimate, with `parameters` (each parameter a step names: value, basis,
+/// source key, clause, note) and `sources` (the documents they cite) when asked for. Not sent by
+/// default: the steps already name their parameters, and the values and sources double a
+/// result's size — a page showing only amounts, or comparing levels, does not need them.
+pub struct Output<'a, 'p> {
     pub estimate: &'a Estimate<'p>,
-    pub numbers: Numbers,
+    /// `Some`: add parameters and sources, the pack's numbers written so.
+    pub parameters: Option<Numbers>,
 }
 
-impl Serialize for WithParameters<'_, '_> {
+impl Serialize for Output<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let e = self.estimate;
-        let parameters = parameters(e, self.numbers);
-        let sources = sources(e, &parameters);
-        let mut map = s.serialize_map(Some(6))?;
-        map.serialize_entry("policy", &e.policy)?;
-        map.serialize_entry("visits", &e.visits)?;
-        map.serialize_entry("totals", &e.totals)?;
-        map.serialize_entry("warnings", &e.warnings)?;
-        map.serialize_entry("parameters", &parameters)?;
-        map.serialize_entry("sources", &sources)?;
+        let mut map = s.serialize_struct("Estimate", if self.parameters.is_some() { 6 } else { 4 })?;
+        map.serialize_field("policy", &e.policy)?;
+        map.serialize_field("visits", &e.visits)?;
+        map.serialize_field("totals", &e.totals)?;
+        map.serialize_field("warnings", &e.warnings)?;
+        if let Some(numbers) = self.parameters {
+            let parameters = parameters(e, numbers);
+            map.serialize_field("parameters", &parameters)?;
+            map.serialize_field("sources", &sources(e, &parameters))?;
+        }
         map.end()
     }
 }
 
 /// How a pack's own numbers leave the engine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub enum Numbers {
     /// As the pack writes them, digit for digit (JSON text).
     Exact,
-    /// As JavaScript numbers: JavaScript has no exact decimal, and `JSON.parse` of the exact
-    /// text would make the same number.
-    Float,
+    /// As floating-point numbers, read from their digits by the function given: JavaScript has
+    /// no exact decimal, and `JSON.parse` of the exact text makes the same number. The door
+    /// that wants floats reads them (the wasm door with the browser's own `parseFloat`, which
+    /// spares the module Rust's float parser and its tables).
+    Float(fn(&str) -> f64),
 }
 
 /// A part of a pack as it stands (a parameter's value).
@@ -115,11 +120,9 @@ impl Serialize for PackValue<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let inner = |value| PackValue { value, numbers: self.numbers };
         match self.value {
-            Value::Number(n) if self.numbers == Numbers::Float => match (n.as_u64(), n.as_i64(), n.as_f64()) {
-                (Some(u), _, _) => s.serialize_u64(u),
-                (_, Some(i), _) => s.serialize_i64(i),
-                (_, _, Some(f)) => s.serialize_f64(f),
-                _ => s.serialize_none(),
+            Value::Number(n) => match self.numbers {
+                Numbers::Float(read) => s.serialize_f64(read(n.as_str())),
+                Numbers::Exact => n.serialize(s),
             },
             Value::Array(items) => {
                 let mut seq = s.serialize_seq(Some(items.len()))?;
@@ -149,7 +152,8 @@ mod tests {
         let v = crate::input::parse(r#"{"rate": 0.60, "levels": [1, 2.50], "name": "县级"}"#).unwrap();
         let exact = serde_json::to_string(&PackValue { value: &v, numbers: Numbers::Exact }).unwrap();
         assert_eq!(exact, r#"{"rate":0.60,"levels":[1,2.50],"name":"县级"}"#);
-        let float = serde_json::to_string(&PackValue { value: &v, numbers: Numbers::Float }).unwrap();
-        assert_eq!(float, r#"{"rate":0.6,"levels":[1,2.5],"name":"县级"}"#);
+        let read = |digits: &str| digits.parse::<f64>().unwrap_or(f64::NAN);
+        let float = serde_json::to_string(&PackValue { value: &v, numbers: Numbers::Float(read) }).unwrap();
+        assert_eq!(float, r#"{"rate":0.6,"levels":[1.0,2.5],"name":"县级"}"#);
     }
 }

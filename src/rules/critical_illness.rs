@@ -49,7 +49,7 @@ fn banded(scale: &Scale, bands_from: BandsFrom, c: Money) -> Result<(Exact, Vec<
 /// An amount as a band bound: "10,000" or "11,270.50".
 fn bound(m: Money) -> crate::money::Grouped {
     if m.decimal().is_integer() {
-        crate::money::Grouped(m.decimal().trunc())
+        crate::money::Grouped::of(m.decimal().trunc())
     } else {
         m.grouped()
     }

@@ -4,7 +4,7 @@
 
 use crate::case::{Case, Person, Visit};
 use crate::error::Error;
-use crate::explain::{yuan, Step, Warning};
+use crate::explain::{yuan, Name, Step, Warning};
 use crate::money::Money;
 use crate::policy::{Effective, Policy, Region};
 use crate::rules::split::{split, Split};
@@ -13,20 +13,18 @@ use crate::rules::year::YearState;
 use super::{basic, critical_illness, medical_assistance};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// An estimate borrows the policy it was made under: parameter values and sources are shown
-/// as they stand in the pack, without copying them for every estimate. Its serialized form is
-/// the contract's output (contract.md, "Output: an estimate"), fields in the contract's order.
-#[derive(Clone, Debug, Serialize)]
+/// as they stand in the pack, without copying them for every estimate. Its serialized form,
+/// [`crate::report::Output`], is the contract's (contract.md, "Output: an estimate").
+#[derive(Clone, Debug)]
 pub struct Estimate<'p> {
     pub policy: PolicySummary<'p>,
     pub visits: Vec<VisitResult>,
     pub totals: Amounts,
     pub warnings: Vec<Warning>,
-    /// The pack itself, for the parameters and sources a report may add
-    /// ([`crate::report::WithParameters`]).
-    #[serde(skip)]
+    /// The pack itself, for the parameters and sources a report may add.
     pub pack: &'p Policy,
 }
 
@@ -91,8 +89,8 @@ impl Serialize for VisitResult {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let a = &self.amounts;
         let mut v = s.serialize_struct("VisitResult", 13)?;
-        v.serialize_field("kind", self.kind)?;
-        v.serialize_field("level", self.level)?;
+        v.serialize_field("kind", &Name(self.kind))?;
+        v.serialize_field("level", &Name(self.level))?;
         v.serialize_field("date", &self.date)?;
         v.serialize_field("total", &a.total)?;
         v.serialize_field("out_of_catalog", &a.out_of_catalog)?;
@@ -112,10 +110,10 @@ impl Serialize for VisitResult {
 pub fn estimate<'p>(case: &Case, policy: &'p Policy) -> Result<Estimate<'p>, Error> {
     check_against_policy(case, policy)?;
 
-    // Date order; input order breaks ties (the sort is stable).
+    // Date order; input order breaks ties.
     let n = case.visits.len();
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by_key(|&i| case.visits[i].date);
+    order.sort_unstable_by_key(|&i| (case.visits[i].date, i));
     let first_year = order.first().map(|&i| case.visits[i].date.year());
 
     let mut years: BTreeMap<u16, YearState> = BTreeMap::new();
@@ -257,22 +255,12 @@ fn check_against_policy(case: &Case, policy: &Policy) -> Result<(), Error> {
 
 /// Makes every step name a part of the pack. A step names the parameter a rule read; where the
 /// pack leaves it out (a cap that is absent means "no cap"), the step is made to name the nearest
-/// part of the pack that is there, so every parameter shown has a value behind it. Each pointer
-/// is looked up once per estimate, however many steps name it.
+/// part of the pack that is there, so every parameter shown has a value behind it.
 fn settle_pointers(policy: &Policy, visits: &mut [VisitResult]) {
-    // Each pointer as the steps write it, with the length of the part of it the pack has.
-    let mut present: HashMap<String, usize> = HashMap::new();
     for pointer in visits.iter_mut().flat_map(|v| &mut v.steps).flat_map(|s| &mut s.params) {
-        let len = match present.get(pointer.as_str()) {
-            Some(&len) => len,
-            None => {
-                let len = present_len(policy, pointer);
-                present.insert(pointer.clone(), len);
-                len
-            }
-        };
+        let len = present_len(policy, pointer);
         if len < pointer.len() {
-            *pointer = pointer.get(..len).unwrap_or_default().to_owned();
+            pointer.truncate(len);
         }
     }
 }
@@ -281,7 +269,7 @@ fn settle_pointers(policy: &Policy, visits: &mut [VisitResult]) {
 /// at worst).
 fn present_len(policy: &Policy, pointer: &str) -> usize {
     let mut at = pointer;
-    while policy.value_at(at).is_none() {
+    while !policy.has(at) {
         match at.bytes().rposition(|b| b == b'/') {
             Some(i) => at = at.get(..i).unwrap_or_default(),
             None => return 0,
