@@ -192,4 +192,12 @@ fn js_numbers_are_read_exactly_and_pack_numbers_come_back_as_numbers() {
     assert_eq!(rate.as_f64(), Some(0.75), "a pack number is a JS number, not serde_json's private map");
     let deductible = get(&out, &["parameters", "/basic/inpatient/levels/county/deductible", "value"]);
     assert_eq!(deductible.as_f64(), Some(500.0));
+    // A BigInt amount is the integer it is.
+    let case = js(r#"{"policy": "gansu-2018", "person": {"category": "ordinary"}, "visits": [{"kind": "inpatient", "level": "county", "date": "2024-03-01", "out_of_catalog": "1000"}]}"#);
+    let visit = get(&case, &["visits", "0"]);
+    Reflect::set(&visit, &"total".into(), &js_sys::BigInt::from(12000u32).into()).unwrap();
+    let out = estimate(case, JsValue::UNDEFINED).unwrap();
+    // Gansu's 县级 deductible 500, then 75%: (11,000 − 500) × 75% = 7,875.
+    assert_eq!(s(&out, &["visits", "0", "total"]), "12000.00");
+    assert_eq!(s(&out, &["visits", "0", "basic"]), "7875.00");
 }

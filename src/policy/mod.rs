@@ -240,7 +240,10 @@ impl Policy {
         pointer.strip_prefix('/')?.split('/').try_fold(&self.merged, |value, token| match value {
             Value::Object(members) if token.contains('~') => members.get(&token.replace("~1", "/").replace("~0", "~")),
             Value::Object(members) => members.get(token),
-            Value::Array(items) if token == "0" || !token.starts_with('0') => items.get(token.parse::<usize>().ok()?),
+            // An index is digits without a leading zero (RFC 6901): not "01", "+1" or "-1".
+            Value::Array(items) if token.bytes().all(|b| b.is_ascii_digit()) && (token == "0" || !token.starts_with('0')) => {
+                items.get(token.parse::<usize>().ok()?)
+            }
             _ => None,
         })
     }
@@ -286,4 +289,27 @@ fn all_pointers(value: &Value) -> Vec<String> {
     walk(value, &mut String::new(), &mut out);
     out.sort_unstable();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_are_read_as_rfc_6901_has_them() {
+        let pack: Value = serde_json::json!({"a": {"b/c": [10, {"d~e": 1}]}, "": 2});
+        let policy = Policy { pointers: all_pointers(&pack), merged: pack, ..bundled::all().unwrap()[0].clone() };
+        assert_eq!(policy.value_at("/a/b~1c/1/d~0e"), Some(&serde_json::json!(1)));
+        assert_eq!(policy.value_at("/a/b~1c/0"), Some(&serde_json::json!(10)));
+        assert_eq!(policy.value_at("/"), Some(&serde_json::json!(2)));
+        assert_eq!(policy.value_at(""), Some(&policy.merged));
+        for absent in ["/a/b~1c/01", "/a/b~1c/+1", "/a/b~1c/-1", "/a/b~1c/2", "/a/b/c", "a", "/x"] {
+            assert_eq!(policy.value_at(absent), None, "{absent}");
+            assert!(!policy.has(absent), "{absent}");
+        }
+        for present in ["", "/a", "/a/b~1c", "/a/b~1c/1", "/a/b~1c/1/d~0e", "/"] {
+            assert!(policy.has(present), "{present}");
+            assert!(policy.value_at(present).is_some(), "{present}");
+        }
+    }
 }

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 /// An estimate borrows the policy it was made under: parameter values and sources are shown
 /// as they stand in the pack, without copying them for every estimate. Its serialized form,
-/// [`crate::report::Output`], is the contract's (contract.md, "Output: an estimate").
+/// `report::Output` (a layer above the rules), is the contract's (contract.md, "Output").
 #[derive(Clone, Debug)]
 pub struct Estimate<'p> {
     pub policy: PolicySummary<'p>,
@@ -106,7 +106,7 @@ impl Serialize for VisitResult {
     }
 }
 
-/// Estimates `case` under `policy` (the pack is already chosen; see [`crate::estimate_json`]).
+/// Estimates `case` under `policy` (the pack is already chosen by the caller).
 pub fn estimate<'p>(case: &Case, policy: &'p Policy) -> Result<Estimate<'p>, Error> {
     check_against_policy(case, policy)?;
 

@@ -101,15 +101,17 @@ test('first load stays within budget: ≤ 150 KiB gzipped in all, the page itsel
   assert.ok(page <= 40 * 1024, `page HTML/CSS/JS ${(page / 1024).toFixed(1)} KiB gzipped; keep it lean\n${table}`);
 });
 
-// Issue 4: each build of the engine's .wasm is at most 64 KiB by `gzip -9`, measured on the module
-// the page actually loaded and on both builds the package ships.
-test('the engine’s wasm is at most 64 KiB gzipped (gzip -9), default and MVP builds', async () => {
+// Issue 9 (which withdrew issue 4's 64 KiB for the engine on its named libraries): each build of the
+// engine's .wasm is at most 112 KiB by `gzip -9`, measured on the module the page actually loaded
+// and on both builds the package ships.
+const WASM_BUDGET = 112 * 1024;
+test('the engine’s wasm is at most 112 KiB gzipped (gzip -9), default and MVP builds', async () => {
   const { wasmBodies, table } = await coldLoad();
   assert.equal(wasmBodies.length, 1, `one .wasm loaded\n${table}`);
   const shipped = [wasmBodies[0], readFileSync(join(WWW, 'pkg', 'yibao_bg.wasm')), readFileSync(join(WWW, 'pkg', 'mvp', 'yibao_bg.wasm'))];
   for (const [i, bytes] of shipped.entries()) {
     const size = gzip9(bytes);
-    assert.ok(size <= 64 * 1024, `${['loaded', 'pkg/yibao_bg.wasm', 'pkg/mvp/yibao_bg.wasm'][i]}: ${size} bytes gzip -9 > 65536`);
+    assert.ok(size <= WASM_BUDGET, `${['loaded', 'pkg/yibao_bg.wasm', 'pkg/mvp/yibao_bg.wasm'][i]}: ${size} bytes gzip -9 > ${WASM_BUDGET}`);
   }
 });
 
