@@ -126,7 +126,17 @@ impl Exact {
         if let Some(p) = a.checked_mul(r).filter(|p| p.scale() == scale || p.is_zero()) {
             return Ok(Exact(p));
         }
-        let (mut units, mut scale) = (a.mantissa().checked_mul(r.mantissa()).ok_or(Overflow)?, scale);
+        // Units beyond 128 bits (a year's sum at a rate of 28 digits): the rate's last digits
+        // are cut first; what that drops is below 10⁻¹² yuan.
+        let (mut r_units, mut r_scale) = (r.mantissa(), r.scale());
+        let mut units = loop {
+            match a.mantissa().checked_mul(r_units) {
+                Some(units) => break units,
+                None if r_scale > 0 => (r_units, r_scale) = (r_units / 10, r_scale - 1),
+                None => return Err(Overflow),
+            }
+        };
+        let mut scale = a.scale() + r_scale;
         loop {
             if let Ok(d) = Decimal::try_from_i128_with_scale(units, scale) {
                 if scale <= Decimal::MAX_SCALE {
@@ -331,7 +341,8 @@ fn shift(d: Decimal, exponent: i64) -> Option<Decimal> {
     Decimal::try_from_i128_with_scale(d.mantissa().checked_mul(factor)?, 0).ok()
 }
 
-/// Plain decimal text only: optional minus, digits, optional fraction, at most 28 digits ("1e3",
+/// Plain decimal text only: optional minus, digits, optional fraction, at most 28 digits besides a
+/// leading "0." ("1e3",
 /// " 5", "1,000", "1_000", "+1", ".5" and "" are refused rather than guessed at), and no leading
 /// zero: "05000" is most likely a typing slip.
 fn parse_decimal_str(s: &str) -> Option<Decimal> {
@@ -347,7 +358,9 @@ fn parse_decimal_str(s: &str) -> Option<Decimal> {
     if int.is_empty() || !digits(int) || !digits(frac) || (unsigned.contains('.') && frac.is_empty()) {
         return None;
     }
-    if (int.len() > 1 && int.starts_with('0')) || int.len() + frac.len() > 28 {
+    // A leading zero is refused ("05000"); "0.…" counts only the decimals.
+    let significant = if int == "0" { 0 } else { int.len() };
+    if (int.len() > 1 && int.starts_with('0')) || frac.len() > 28 || significant + frac.len() > 28 {
         return None;
     }
     // At most 28 digits: the units fit an i128 (and a Decimal's 96 bits) with room to spare.

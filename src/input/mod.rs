@@ -137,8 +137,8 @@ impl<'de, const TEXT: bool> Visitor<'de> for Strict<TEXT> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if TEXT && key == NUMBER_TOKEN && out.is_empty() {
-                let digits: String = map.next_value()?;
-                return digits.parse::<Number>().map(Value::Number).map_err(|_| fault("数字无效", "invalid number"));
+                let digits = map.next_value_seed(NumberDigits)?;
+                return digits.parse::<Number>().map(Value::Number).map_err(|_| fault("数字的写法不正确", "invalid number"));
             }
             if out.len() >= MAX_MEMBERS {
                 return Err(fault("JSON 对象的字段过多（最多 1000 个）", "too many members in an object (at most 1000)"));
@@ -151,6 +151,70 @@ impl<'de, const TEXT: bool> Visitor<'de> for Strict<TEXT> {
         }
         Ok(Value::Object(out))
     }
+}
+
+/// The digits serde_json hands over for an exact number. They come as an owned string, which
+/// its reader never makes of a string written in the text: so an object that merely has a member
+/// of that name is refused rather than taken for a number.
+struct NumberDigits;
+
+impl<'de> DeserializeSeed<'de> for NumberDigits {
+    type Value = String;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NumberDigits {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a number's digits")
+    }
+
+    fn visit_string<E>(self, digits: String) -> Result<String, E> {
+        Ok(digits)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<String, E> {
+        Err(reserved())
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, _: &'de str) -> Result<String, E> {
+        Err(reserved())
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<String, E> {
+        Err(reserved())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<String, E> {
+        Err(reserved())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<String, E> {
+        Err(reserved())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<String, E> {
+        Err(reserved())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<String, E> {
+        Err(reserved())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<String, A::Error> {
+        Err(reserved())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<String, A::Error> {
+        Err(reserved())
+    }
+}
+
+fn reserved<E: de::Error>() -> E {
+    fault(&format!("字段名“{NUMBER_TOKEN}”不能使用"), &format!("the member name \"{NUMBER_TOKEN}\" is reserved"))
 }
 
 /// Text that is not JSON: where (1-based line and column) and what, in Chinese and English.
@@ -256,6 +320,8 @@ mod tests {
             ("[\"a]", "引号"),
             ("{\"a\" 1}", "冒号"),
             ("[01]", "数字"),
+            (r#"{"$serde_json::private::Number": "5000"}"#, "不能使用"),
+            (r#"{"$serde_json::private::Number": 5}"#, "不能使用"),
         ] {
             let e = parse(text).unwrap_err().into_error("case");
             assert_eq!((e.code, e.path.as_str()), ("invalid_json", "case"), "{text}");
