@@ -428,6 +428,23 @@ mod tests {
     }
 
     #[test]
+    fn long_rates_on_large_sums_cut_digits_never_fail() {
+        let rate = parse_decimal(&json!("0.9999999999999999999999999999")).map(Rate).unwrap();
+        let year = Money(Decimal::new(30_000_000_000, 2)); // 300,000,000.00 yuan
+        let paid = year.times(rate).unwrap();
+        assert_eq!(paid.round().to_string(), "300000000.00");
+        // Exact where a Decimal holds the product: 500.05 × 0.099…9 (27 decimals) stays under half a fen above 50.00.
+        let rate = parse_decimal(&json!("0.099999999999999999999999999")).map(Rate).unwrap();
+        let amount = Money(Decimal::new(5, 2));
+        assert_eq!(amount.times(rate).unwrap().round().to_string(), "0.00");
+        // "0." and 28 decimals is a rate; 29 decimals is not.
+        assert!(parse_decimal(&json!("0.1234567890123456789012345678")).is_some());
+        assert!(parse_decimal(&json!("0.12345678901234567890123456789")).is_none());
+        assert!(parse_decimal(&json!("1.234567890123456789012345678")).is_some());
+        assert!(parse_decimal(&json!("1.2345678901234567890123456789")).is_none());
+    }
+
+    #[test]
     fn percent_is_readable() {
         assert_eq!(Rate(Decimal::new(60, 2)).percent().to_string(), "60%");
         assert_eq!(Rate(Decimal::new(725, 3)).percent().to_string(), "72.5%");
