@@ -25,8 +25,8 @@ pub mod wasm;
 
 pub use case::Case;
 pub use error::Error;
-pub use rules::estimate::{estimate, Estimate, PolicySummary};
-pub use policy::Policy;
+pub use policy::{Policy, PolicySummary};
+pub use rules::estimate::{estimate, Estimate};
 
 use case::PolicyChoice;
 use policy::bundled;

@@ -9,11 +9,19 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-
 /// JS value → JSON value, strictly (repeated keys cannot occur in JS; nesting is bounded, so a
 /// cyclic object is an error value, not a stack overflow).
 fn from_js(value: JsValue, what: &'static str) -> Result<Value, JsValue> {
-    crate::input::from_deserializer(serde_wasm_bindgen::Deserializer::from(value), what).map_err(|e| error_js(&e))
+    crate::input::from_deserializer(serde_wasm_bindgen::Deserializer::from(value), what, js_message).map_err(|e| error_js(&e))
+}
+
+/// The text of serde-wasm-bindgen's error: the JS `Error`'s message, without the "Error: " that
+/// its string form starts with.
+fn js_message(e: serde_wasm_bindgen::Error) -> String {
+    match JsValue::from(e).dyn_into::<js_sys::Error>() {
+        Ok(error) => error.message().into(),
+        Err(other) => other.as_string().unwrap_or_default(),
+    }
 }
 
 /// Plain JS objects and arrays (not `Map`s), as `JSON.parse` would have made them.
@@ -39,12 +47,13 @@ fn parse_float(digits: &str) -> f64 {
 
 #[wasm_bindgen]
 extern "C" {
-    /// `estimate`'s second argument, read by property: no key string crosses the boundary.
+    /// `estimate`'s second argument, read by property: no key string crosses the boundary. A
+    /// getter that throws is caught (an error value, never a JS exception through the engine).
     type EstimateOptions;
-    #[wasm_bindgen(method, getter)]
-    fn policy(this: &EstimateOptions) -> JsValue;
-    #[wasm_bindgen(method, getter)]
-    fn parameters(this: &EstimateOptions) -> JsValue;
+    #[wasm_bindgen(method, getter, catch)]
+    fn policy(this: &EstimateOptions) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn parameters(this: &EstimateOptions) -> Result<JsValue, JsValue>;
 }
 
 /// `estimate(case, options?)`: `options.policy` may hold a pack object; otherwise the case's
@@ -56,9 +65,10 @@ pub fn estimate(case: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let (pack, parameters) = match options.is_object() {
         true => {
             let options: &EstimateOptions = options.unchecked_ref();
-            let pack = options.policy();
+            let unreadable = |_| error_js(&Error::new("invalid_json", "options", "选项无法读取", "the options cannot be read"));
+            let pack = options.policy().map_err(unreadable)?;
             let pack = (!pack.is_undefined() && !pack.is_null()).then(|| from_js(pack, "policy")).transpose()?;
-            (pack, options.parameters().is_truthy())
+            (pack, options.parameters().map_err(unreadable)?.is_truthy())
         }
         false => (None, false),
     };

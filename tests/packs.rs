@@ -378,7 +378,7 @@ fn jinan_chronic_outpatient_accepted_for_each_of_the_8_condition_groups() {
     }
     // The pack lists exactly these eight, citing the document.
     let jinan = policy("jinan-2023");
-    assert_eq!(jinan.merged.pointer("/basic/chronic_outpatient/conditions").cloned(), Some(json!(JINAN_CONDITIONS)));
+    assert_eq!(jinan.merged().pointer("/basic/chronic_outpatient/conditions").cloned(), Some(json!(JINAN_CONDITIONS)));
     let entry = jinan.provenance.lookup("/basic/chronic_outpatient/conditions").expect("conditions are sourced");
     assert_eq!(entry.basis, Basis::Document);
     let source = jinan.sources.get(entry.source.as_deref().expect("a source")).expect("a listed source");
@@ -499,7 +499,7 @@ fn all_six_packs_are_shipped_and_load() {
 #[test]
 fn every_parameter_leaf_is_covered_by_a_provenance_pointer() {
     for p in all_packs() {
-        let leaves = parameter_leaves(&p.merged.clone());
+        let leaves = parameter_leaves(p.merged());
         assert!(leaves.len() > 20, "{}: too few parameters found ({leaves:?})", p.id);
         for leaf in leaves {
             assert!(p.provenance.lookup(&leaf).is_some(), "{}: no provenance covers {leaf}", p.id);
@@ -510,10 +510,10 @@ fn every_parameter_leaf_is_covered_by_a_provenance_pointer() {
 #[test]
 fn every_provenance_source_is_a_listed_source_and_every_pointer_exists() {
     for p in all_packs() {
-        let merged = p.merged.clone();
+        let merged = p.merged().clone();
         let provenance = merged["provenance"].as_object().expect("merged provenance");
         for (pointer, entry) in provenance {
-            assert!(p.merged.pointer(pointer).is_some(), "{}: provenance {pointer} points at nothing", p.id);
+            assert!(p.merged().pointer(pointer).is_some(), "{}: provenance {pointer} points at nothing", p.id);
             if let Some(source) = entry.get("source").and_then(Value::as_str) {
                 assert!(p.sources.contains_key(source), "{}: {pointer} cites unknown source {source}", p.id);
             }
@@ -622,12 +622,12 @@ fn every_merged_pack_is_a_complete_pack_by_the_schema() {
     // Without `extends` the schema demands a complete pack; a merged child must be one.
     let v = schema_validator();
     for p in all_packs() {
-        let mut merged = p.merged.clone();
+        let mut merged = p.merged().clone();
         merged.as_object_mut().unwrap().remove("extends");
         assert_eq!(schema_errors(&v, &merged), Vec::<String>::new(), "{}", p.id);
         // …and the engine takes the flattened pack back unchanged.
         let again = yibao::load_policy(&merged).unwrap_or_else(|e| panic!("{}: {e}", p.id));
-        assert_eq!(again.merged.clone(), merged, "{}", p.id);
+        assert_eq!(again.merged(), &merged, "{}", p.id);
     }
 }
 
@@ -733,7 +733,7 @@ fn schema_and_engine_both_accept_valid_edits() {
     }
     // The edit shows in the loaded pack (and a dropped child section falls back to the parent's).
     let p = yibao::load_policy(&remove("/basic", "two_diseases").apply(&raw("fengze-2021"))).unwrap();
-    assert_eq!(p.merged["basic"]["two_diseases"], policy("national-baseline").merged["basic"]["two_diseases"]);
+    assert_eq!(p.merged()["basic"]["two_diseases"], policy("national-baseline").merged()["basic"]["two_diseases"]);
 }
 
 /// `pack` without the provenance entries at or below `pointer`.
@@ -827,7 +827,7 @@ fn assert_explained(out: &Value) {
                 let ptr = ptr.as_str().unwrap();
                 let param = params.get(ptr).unwrap_or_else(|| panic!("{}: step param {ptr} missing from parameters", p.id));
                 // The pointer names a real parameter of the merged pack, shown with its value.
-                let value = p.merged.pointer(ptr).unwrap_or_else(|| panic!("{}: step param {ptr} points at nothing", p.id));
+                let value = p.merged().pointer(ptr).unwrap_or_else(|| panic!("{}: step param {ptr} points at nothing", p.id));
                 assert_eq!(param["value"], (value).clone(), "{}: {ptr}", p.id);
             }
         }

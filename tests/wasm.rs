@@ -131,11 +131,16 @@ fn example_7_and_other_errors_are_thrown_as_the_contract_object() {
     Reflect::set(&cyclic, &"x".into(), &cyclic).unwrap();
     let e = estimate(cyclic, JsValue::UNDEFINED).unwrap_err();
     assert_eq!(s(&e, &["error", "code"]), "invalid_json");
-    assert!(s(&e, &["error", "message"]).contains("嵌套层数过多"));
+    assert!(s(&e, &["error", "message"]).starts_with("输入无法转换为 JSON：JSON 嵌套层数过多 ("), "{}", s(&e, &["error", "message"]));
     let with_function = js(r#"{"person": {"category": "ordinary"}, "visits": []}"#);
     Reflect::set(&with_function, &"x".into(), &js_sys::Function::new_no_args("return 1")).unwrap();
     let e = estimate(with_function, JsValue::UNDEFINED).unwrap_err();
     assert_eq!(s(&e, &["error", "code"]), "invalid_json");
+    assert!(!s(&e, &["error", "message"]).contains("Error:"), "{}", s(&e, &["error", "message"]));
+    // Options whose getter throws: an error value as well.
+    let throwing = js_sys::Function::new_no_args("return { get policy() { throw new Error('boom'); } }").call0(&JsValue::NULL).unwrap();
+    let e = estimate(visit_case("ordinary", MUNICIPAL_50K), throwing).unwrap_err();
+    assert_eq!((s(&e, &["error", "code"]), s(&e, &["error", "path"])), ("invalid_json".to_owned(), "options".to_owned()));
 }
 
 #[wasm_bindgen_test]

@@ -4,7 +4,7 @@ use crate::date::Date;
 use crate::error::{Error, Path, PathStyle};
 use crate::money::Money;
 use crate::input::fields::{self, Label, Obj};
-use crate::vocabulary::{Category, Kind, Level, Referral};
+use crate::vocabulary::{Category, Kind, Level, Referral, Vocabulary};
 use serde_json::Value;
 
 /// At most this many visits in one case. It keeps every sum far inside exact decimal range
@@ -227,5 +227,3 @@ fn visit(value: &Value, path: Path) -> Result<Visit, Error> {
     }
     Ok(Visit { kind, level, date, total, out_of_catalog, class_b_self_pay, tcm, referral, referred_from, condition })
 }
-
-use crate::vocabulary::Vocabulary;

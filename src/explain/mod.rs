@@ -14,15 +14,6 @@ pub enum Scheme {
 }
 
 impl Scheme {
-    /// The contract's name: `basic`, `critical_illness`, `medical_assistance`.
-    pub fn id(self) -> &'static str {
-        match self {
-            Scheme::Basic => "basic",
-            Scheme::CriticalIllness => "critical_illness",
-            Scheme::MedicalAssistance => "medical_assistance",
-        }
-    }
-
     pub fn zh(self) -> &'static str {
         match self {
             Scheme::Basic => "基本医保",
@@ -32,23 +23,14 @@ impl Scheme {
     }
 }
 
-/// What a step's amount is: paid by the scheme, withheld (left to the person), or a note.
+/// What a step's amount is: paid by the scheme, withheld (left to the person), or a note;
+/// serialized as `paid`, `withheld`, `info`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Effect {
     Paid,
     Withheld,
     Info,
-}
-
-impl Effect {
-    pub fn id(self) -> &'static str {
-        match self {
-            Effect::Paid => "paid",
-            Effect::Withheld => "withheld",
-            Effect::Info => "info",
-        }
-    }
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -2,7 +2,8 @@
 //! is allowed. Used for both cases (dotted paths) and policy packs (JSON Pointers).
 
 use crate::error::{Error, Path, PathStyle};
-use crate::money::{parse_decimal, Money, Rate, MAX_INPUT};
+use super::number::parse_decimal;
+use crate::money::{Money, Rate, MAX_INPUT};
 use crate::vocabulary::Vocabulary;
 use crate::input::{Map, Value};
 use crate::money::Decimal;

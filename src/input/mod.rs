@@ -14,6 +14,7 @@
 //! Numbers keep their digits (serde_json's `arbitrary_precision`): `0.1` is the decimal 0.1.
 
 pub mod fields;
+pub mod number;
 
 use crate::error::Error;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -23,7 +24,8 @@ use std::fmt;
 /// Objects and arrays nest at most this deep: deeper input is refused, not a stack overflow.
 pub const MAX_DEPTH: usize = 128;
 
-/// An object has at most this many members (cases and packs have tens).
+/// An object has at most this many members: cases and packs have tens, and the bound keeps a
+/// hostile input from making the engine build a huge map.
 pub const MAX_MEMBERS: usize = 1000;
 
 /// serde_json hands an exact number to a visitor as a one-entry map under this key
@@ -35,12 +37,12 @@ const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 /// as a private one-entry map; other sources (JavaScript objects) give plain numbers, and their
 /// reader is spared serde_json's number parser.
 #[derive(Clone, Copy)]
-pub struct Strict<const TEXT: bool> {
+pub(crate) struct Strict<const TEXT: bool> {
     depth: usize,
 }
 
 impl<const TEXT: bool> Strict<TEXT> {
-    pub const fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         Strict { depth: 0 }
     }
 
@@ -97,8 +99,8 @@ impl<'de, const TEXT: bool> Visitor<'de> for Strict<TEXT> {
         Ok(Value::Number(v.into()))
     }
 
-    /// A JavaScript number: its shortest round-trip digits, as `JSON.stringify` writes them; NaN
-    /// and the infinities are `null`, as there.
+    /// A JavaScript number: its shortest round-trip digits (the number `JSON.stringify` would
+    /// write); NaN and the infinities are `null`, as there.
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
         Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
     }
@@ -133,21 +135,25 @@ impl<'de, const TEXT: bool> Visitor<'de> for Strict<TEXT> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut key = map.next_key::<String>()?;
+        // An exact number comes as a one-entry map: a number, not a level of nesting.
+        if TEXT && key.as_deref() == Some(NUMBER_TOKEN) {
+            let digits = map.next_value_seed(NumberDigits)?;
+            return digits.parse::<Number>().map(Value::Number).map_err(|_| fault("数字的写法不正确", "invalid number"));
+        }
         let inner = self.deeper()?;
         let mut out = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if TEXT && key == NUMBER_TOKEN && out.is_empty() {
-                let digits = map.next_value_seed(NumberDigits)?;
-                return digits.parse::<Number>().map(Value::Number).map_err(|_| fault("数字的写法不正确", "invalid number"));
-            }
+        while let Some(k) = key {
             if out.len() >= MAX_MEMBERS {
                 return Err(fault("JSON 对象的字段过多（最多 1000 个）", "too many members in an object (at most 1000)"));
             }
-            let value = map.next_value_seed(inner)?;
-            if out.contains_key(&key) {
-                return Err(fault(&format!("同一个对象里有重复的字段名“{key}”"), &format!("a member name is repeated in an object: \"{key}\"")));
+            // Checked before the value is read, so that the error points at the repeated name.
+            if out.contains_key(&k) {
+                return Err(fault(&format!("同一个对象里有重复的字段名“{k}”"), &format!("a member name is repeated in an object: \"{k}\"")));
             }
-            out.insert(key, value);
+            let value = map.next_value_seed(inner)?;
+            out.insert(k, value);
+            key = map.next_key()?;
         }
         Ok(Value::Object(out))
     }
@@ -217,7 +223,8 @@ fn reserved<E: de::Error>() -> E {
     fault(&format!("字段名“{NUMBER_TOKEN}”不能使用"), &format!("the member name \"{NUMBER_TOKEN}\" is reserved"))
 }
 
-/// Text that is not JSON: where (1-based line and column) and what, in Chinese and English.
+/// Text that is not JSON: where (1-based line, and column in characters) and what, in Chinese and
+/// English.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxError {
     pub line: usize,
@@ -251,7 +258,7 @@ pub fn parse(text: &str) -> Result<Value, SyntaxError> {
             Some((zh, en)) => (zh.to_owned(), en.to_owned()),
             None => split_fault(&message),
         };
-        SyntaxError { line: e.line(), column: e.column(), zh, en }
+        SyntaxError { line: e.line(), column: char_column(text, e.line(), e.column()), zh, en }
     })
 }
 
@@ -276,6 +283,14 @@ fn syntax_words(message: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
+/// serde_json counts a line's bytes; people count characters (a Chinese character is one, not
+/// three).
+fn char_column(text: &str, line: usize, byte_column: usize) -> usize {
+    let Some(line_text) = text.split('\n').nth(line.saturating_sub(1)) else { return byte_column };
+    let before = byte_column.saturating_sub(1);
+    line_text.char_indices().take_while(|&(i, _)| i < before).count() + 1 + before.saturating_sub(line_text.len())
+}
+
 /// serde_json's message without its " at line L column C" (we say where ourselves).
 fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
@@ -285,13 +300,11 @@ fn strip_position(message: &str) -> String {
 }
 
 /// A value from a deserializer that is not JSON text (a JavaScript object): the contract's
-/// `invalid_json` error for what it cannot hold.
-pub fn from_deserializer<'de, D: de::Deserializer<'de>>(d: D, what: &'static str) -> Result<Value, Error>
-where
-    D::Error: fmt::Display,
-{
+/// `invalid_json` error for what it cannot hold. `message` reads the deserializer's error. Any
+/// door that hands the engine live objects (JavaScript today) reads them through this.
+pub fn from_deserializer<'de, D: de::Deserializer<'de>>(d: D, what: &'static str, message: impl FnOnce(D::Error) -> String) -> Result<Value, Error> {
     Strict::<false>::new().deserialize(d).map_err(|e| {
-        let (zh, en) = split_fault(&e.to_string());
+        let (zh, en) = split_fault(&message(e));
         Error::new("invalid_json", what, format_args!("输入无法转换为 JSON：{zh}"), format_args!("input cannot be converted to JSON: {en}"))
     })
 }
@@ -333,6 +346,19 @@ mod tests {
         assert!(parse(&ok).is_ok());
         let wide = format!("{{{}}}", (0..=MAX_MEMBERS).map(|i| format!("\"k{i}\": 0")).collect::<Vec<_>>().join(","));
         assert!(parse(&wide).unwrap_err().zh.contains("字段过多"));
+    }
+
+    #[test]
+    fn faults_are_placed_in_characters_and_at_the_repeated_name() {
+        let e = parse("{\"名称名称\": 1,}").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 12));
+        let e = parse("{\"a\":1,\n \"a\":2}").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 4)); // at the end of the repeated name
+        // An exact number nested as deep as an integer may be.
+        let deep = |n: &str| format!("{}{n}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(&deep("1")).is_ok());
+        assert!(parse(&deep("1.5")).is_ok());
+        assert!(parse(&deep("{}")).is_err());
     }
 
     #[test]

@@ -18,7 +18,6 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::Value;
 
-
 /// The format string every pack carries.
 pub const FORMAT: &str = "yibao-policy/1";
 
@@ -34,12 +33,28 @@ pub struct Policy {
     pub medical_assistance: Option<MedicalAssistance>,
     pub estimation: Estimation,
     pub provenance: Provenance,
-    /// The merged pack as JSON, to show each parameter's value beside its source.
-    pub merged: Value,
+    /// The merged pack as JSON, to show each parameter's value beside its source. Read-only
+    /// (see [`Policy::merged`]): `pointers` is made from it.
+    merged: Value,
     /// Every JSON Pointer into `merged`, sorted: the rules ask for each parameter a step names
     /// whether the pack has it, and a binary search of these is quicker than walking the JSON
     /// (which hashes every segment of the pointer).
     pointers: Vec<String>,
+}
+
+/// id, name, region and effective period of a pack.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct PolicySummary<'p> {
+    pub id: &'p str,
+    pub name: &'p str,
+    pub region: &'p Region,
+    pub effective: &'p Effective,
+}
+
+impl PolicySummary<'_> {
+    pub fn of(p: &Policy) -> PolicySummary<'_> {
+        PolicySummary { id: &p.id, name: &p.name, region: &p.region, effective: &p.effective }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -221,6 +236,11 @@ impl Policy {
         }
         let merged = merge::resolve(pack, lookup).map_err(Error::into_policy_error)?;
         validate::policy(merged).map_err(Error::into_policy_error)
+    }
+
+    /// The merged pack as JSON (its `extends` resolved).
+    pub fn merged(&self) -> &Value {
+        &self.merged
     }
 
     /// Whether the merged pack has a value at `pointer`.

@@ -41,7 +41,7 @@ pub fn parameters<'a, 'p>(e: &'a Estimate<'p>, numbers: Numbers) -> IndexMap<&'a
                 pointer.as_str(),
                 Parameter {
                     // Every step pointer names a part of the pack (see `settle_pointers`).
-                    value: PackValue { value: pack.value_at(pointer).unwrap_or(&pack.merged), numbers },
+                    value: PackValue { value: pack.value_at(pointer).unwrap_or(pack.merged()), numbers },
                     basis: entry.map_or(Basis::Illustrative, |e| e.basis),
                     source: entry.and_then(|e| e.source.as_deref()),
                     clause: entry.and_then(|e| e.clause.as_deref()),

@@ -6,10 +6,10 @@ use crate::case::Visit;
 use crate::error::Error;
 use crate::explain::{exact, yuan, Effect, Scheme, Step, Steps, Warning};
 use crate::money::{Exact, Money, Rate};
-use crate::rules::payment::{annual_deductible, at_rate, limit};
+use super::payment::{annual_deductible, at_rate, limit};
 use crate::policy::{Basic, Inpatient};
 use crate::vocabulary::{condition_zh, Kind, Level, Referral, Vocabulary};
-use crate::rules::year::YearState;
+use super::year::YearState;
 
 /// What 基本医保 pays for one visit from its in-scope cost `e`.
 pub fn pay(

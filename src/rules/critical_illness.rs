@@ -6,10 +6,10 @@ use crate::case::{Person, Visit};
 use crate::error::Error;
 use crate::explain::{exact, yuan, Effect, Scheme, Step, Steps};
 use crate::money::{Exact, Money, Rate};
-use crate::rules::payment::limit;
+use super::payment::limit;
 use crate::policy::{BandsFrom, CriticalIllness, Scale};
 use crate::vocabulary::{Kind, Vocabulary};
-use crate::rules::year::YearState;
+use super::year::YearState;
 
 /// The part of a yearly total that falls in one band.
 struct BandPart {

@@ -2,15 +2,15 @@
 //! 大病 → 救助), the year's accumulators carried in date order, and the result in the contract's
 //! shape (contract.md, "Output: an estimate").
 
+use super::split::{split, Split};
+use super::year::YearState;
+use super::{basic, critical_illness, medical_assistance};
 use crate::case::{Case, Person, Visit};
 use crate::error::Error;
 use crate::explain::{yuan, Name, Step, Warning};
 use crate::money::Money;
-use crate::policy::{Effective, Policy, Region};
-use crate::rules::split::{split, Split};
+use crate::policy::{Policy, PolicySummary};
 use crate::vocabulary::{condition_zh, Kind, Vocabulary, TWO_DISEASES};
-use crate::rules::year::YearState;
-use super::{basic, critical_illness, medical_assistance};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -26,21 +26,6 @@ pub struct Estimate<'p> {
     pub warnings: Vec<Warning>,
     /// The pack itself, for the parameters and sources a report may add.
     pub pack: &'p Policy,
-}
-
-/// id, name, region and effective period of a pack.
-#[derive(Clone, Copy, Debug, Serialize)]
-pub struct PolicySummary<'p> {
-    pub id: &'p str,
-    pub name: &'p str,
-    pub region: &'p Region,
-    pub effective: &'p Effective,
-}
-
-impl PolicySummary<'_> {
-    pub fn of(p: &Policy) -> PolicySummary<'_> {
-        PolicySummary { id: &p.id, name: &p.name, region: &p.region, effective: &p.effective }
-    }
 }
 
 /// The amounts of a visit, or of all visits together.

@@ -5,10 +5,10 @@ use crate::case::{Person, Visit};
 use crate::error::Error;
 use crate::explain::{yuan, Effect, Scheme, Step, Steps};
 use crate::money::Money;
-use crate::rules::payment::{annual_deductible, at_rate, limit};
+use super::payment::{annual_deductible, at_rate, limit};
 use crate::policy::MedicalAssistance;
 use crate::vocabulary::Vocabulary;
-use crate::rules::year::YearState;
+use super::year::YearState;
 
 pub fn pay(
     ma: Option<&MedicalAssistance>,
