@@ -46,6 +46,28 @@ fn estimate_text_for_counter_staff() {
     assert!(out.contains("不作为结算依据"));
 }
 
+/// Issue 10, item 7: an illustrative parameter that cites a document is still marked 示例参数 in
+/// the text, as the JSON's basis and the page have it; every parameter the text lists agrees.
+#[test]
+fn text_marks_every_illustrative_parameter_as_an_example() {
+    let case = r#"{"policy":"national-baseline","person":{"category":"ordinary"},"visits":[{"kind":"inpatient","level":"municipal","date":"2024-05-10","total":"50000","out_of_catalog":"3000","class_b_self_pay":"2000"}]}"#;
+    let (code, text, err) = yibao(&["estimate", "--format", "text", "-"], case);
+    assert_eq!(code, 0, "{err}");
+    let (_, json, _) = yibao(&["estimate", "--parameters", "-"], case);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let line = |pointer: &str| text.lines().find(|l| l.trim_start().starts_with(&format!("{pointer}："))).unwrap_or_else(|| panic!("{pointer} not listed\n{text}")).to_owned();
+    // The threshold cites 医保发〔2019〕30号 for how it is set, but its 15,000 is an example.
+    assert_eq!(v["parameters"]["/critical_illness/threshold"]["basis"], "illustrative");
+    let threshold = line("/critical_illness/threshold");
+    assert!(threshold.contains("示例参数") && threshold.contains("医保发〔2019〕30号"), "{threshold}");
+    let parameters = v["parameters"].as_object().unwrap();
+    assert!(parameters.len() > 5);
+    for (pointer, p) in parameters {
+        let marked = line(pointer).contains("示例参数");
+        assert_eq!(marked, p["basis"] == "illustrative", "{pointer}: {}", line(pointer));
+    }
+}
+
 #[test]
 fn errors_go_to_stderr_as_json_with_status_2() {
     let bad = r#"{"person":{"category":"ordinary"},"visits":[{"kind":"inpatient","level":"county","date":"2024-02-30","total":"1000"}]}"#;

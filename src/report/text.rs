@@ -3,6 +3,7 @@
 
 use crate::rules::estimate::{Amounts, Estimate};
 use crate::explain::Effect;
+use crate::policy::Basis;
 use crate::money::Money;
 use crate::vocabulary::{Kind, Level, Vocabulary};
 use std::fmt::Write;
@@ -67,14 +68,21 @@ pub fn render(e: &Estimate) -> String {
     }
     let parameters = super::parameters(e, super::Numbers::Exact);
     let sources = super::sources(e, &parameters);
-    let illustrative = parameters.iter().filter(|(_, p)| p.basis == crate::policy::Basis::Illustrative).count();
+    let illustrative = parameters.iter().filter(|(_, p)| p.basis == Basis::Illustrative).count();
     let _ = writeln!(out, "\n参数来源：");
     for (pointer, param) in parameters.iter() {
         let number = param.source.and_then(|k| sources.get(k)).map(|s| s.number.as_str());
-        let src = match (number, &param.clause) {
-            (Some(n), Some(c)) => format!("{n} {c}"),
-            (Some(n), None) => n.to_owned(),
-            _ => "示例参数（无文件依据，须按本地政策核实）".to_owned(),
+        let cited = match (number, &param.clause) {
+            (Some(n), Some(c)) => Some(format!("{n} {c}")),
+            (Some(n), None) => Some(n.to_owned()),
+            _ => None,
+        };
+        // An illustrative value is marked so whatever document it cites: a resident must never
+        // read an example as the document's figure (the page shows the same mark).
+        let src = match (param.basis, cited) {
+            (Basis::Illustrative, Some(cited)) => format!("示例参数（参考 {cited}；具体数值须按本地政策核实）"),
+            (Basis::Illustrative, None) | (_, None) => "示例参数（无文件依据，须按本地政策核实）".to_owned(),
+            (_, Some(cited)) => cited,
         };
         let _ = writeln!(out, "  {pointer}：{src}");
     }
