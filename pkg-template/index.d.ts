@@ -92,6 +92,19 @@ export interface PolicySummary {
   effective: { from: string; until: string | null };
 }
 
+/** A hospital level a pack declares: `id` goes in a visit's `level`; `name` is what a page shows;
+ *  `rank` orders levels for referral (an upward referral goes to a higher rank). */
+export interface DeclaredLevel {
+  id: string;
+  name: string;
+  rank: number;
+}
+
+/** A pack as `policies()` and `validatePolicy()` list it: its summary and its hospital levels. */
+export interface PolicyListing extends PolicySummary {
+  levels: DeclaredLevel[];
+}
+
 export interface Estimate {
   policy: PolicySummary;
   visits: VisitResult[];
@@ -132,8 +145,8 @@ export interface EstimateOptions {
 
 export interface Engine {
   estimate(c: Case, options?: EstimateOptions): Estimate;
-  validatePolicy(pack: PolicyPack): PolicySummary;
-  policies(): PolicySummary[];
+  validatePolicy(pack: PolicyPack): PolicyListing;
+  policies(): PolicyListing[];
   version(): string;
   /** Which build was loaded. */
   build: 'default' | 'mvp';

@@ -25,7 +25,7 @@ pub mod wasm;
 
 pub use case::Case;
 pub use error::Error;
-pub use policy::{Policy, PolicySummary};
+pub use policy::{Policy, PolicyListing, PolicySummary};
 pub use rules::estimate::{estimate, Estimate};
 
 use case::PolicyChoice;
@@ -111,7 +111,7 @@ pub fn choose_policy(case: &Case) -> Result<&'static Policy, Error> {
     }
 }
 
-/// The bundled packs: id, name, region, effective period.
-pub fn policies() -> Result<Vec<PolicySummary<'static>>, Error> {
-    Ok(bundled::all()?.iter().map(PolicySummary::of).collect())
+/// The bundled packs: id, name, region, effective period, hospital levels.
+pub fn policies() -> Result<Vec<PolicyListing<'static>>, Error> {
+    Ok(bundled::all()?.iter().map(PolicyListing::of).collect())
 }

@@ -11,7 +11,8 @@ const USAGE: &str = "用法 (usage):
   yibao estimate [--policy PACK.json] [--format json|text] [--parameters] CASE.json|-
     --parameters: JSON 结果附上所用参数的取值和文件依据 (add parameters and sources)
   yibao validate PACK.json
-  yibao policies";
+  yibao policies [--format text|json]
+    --format json: 含各包的医院级别 (with each pack's hospital levels: id, name, rank)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -95,8 +96,18 @@ fn run(args: &[String]) -> Result<String, Error> {
             Ok(format!("有效 (valid): {} {}（{}，{}）\n", p.id, p.name, p.region.name, p.effective.zh()))
         }
         "policies" => {
+            let json = match rest {
+                [] => false,
+                [flag, format] if flag == "--format" && format == "json" => true,
+                [flag, format] if flag == "--format" && format == "text" => false,
+                _ => return Err(usage("policies 只接受 --format json|text (only --format json|text)")),
+            };
+            let policies = yibao::policies()?;
+            if json {
+                return pretty(&policies);
+            }
             let mut out = String::new();
-            for p in yibao::policies()? {
+            for p in policies {
                 let until = p.effective.until.map(|d| d.to_string()).unwrap_or_default();
                 out.push_str(&format!("{}\t{}\t{} {}\t{}..{}\n", p.id, p.name, p.region.code, p.region.name, p.effective.from, until));
             }

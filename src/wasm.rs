@@ -76,16 +76,16 @@ pub fn estimate(case: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     .map_err(|e| error_js(&e))?
 }
 
-/// `validatePolicy(pack)`: the pack's summary when valid; throws `invalid_policy` with a JSON
+/// `validatePolicy(pack)`: the pack's listing (as `policies()` gives it) when valid; throws `invalid_policy` with a JSON
 /// Pointer otherwise.
 #[wasm_bindgen(js_name = validatePolicy)]
 pub fn validate_policy(pack: JsValue) -> Result<JsValue, JsValue> {
     let pack = from_js(pack, "policy")?;
     let policy = crate::load_policy(&pack).map_err(|e| error_js(&e))?;
-    to_js(&crate::PolicySummary::of(&policy))
+    to_js(&crate::PolicyListing::of(&policy))
 }
 
-/// `policies()`: the bundled packs (id, name, region, effective period).
+/// `policies()`: the bundled packs (id, name, region, effective period, hospital levels).
 #[wasm_bindgen]
 pub fn policies() -> Result<JsValue, JsValue> {
     to_js(&crate::policies().map_err(|e| error_js(&e))?)

@@ -69,6 +69,27 @@ fn text_marks_every_illustrative_parameter_as_an_example() {
 }
 
 #[test]
+fn policies_as_json_list_each_packs_levels() {
+    let (code, out, err) = yibao(&["policies", "--format", "json"], "");
+    assert_eq!(code, 0, "{err}");
+    let list: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let gansu = list.as_array().unwrap().iter().find(|p| p["id"] == "gansu-2018").unwrap();
+    assert_eq!(gansu["region"]["code"], "620000");
+    assert_eq!(gansu["effective"]["from"], "2018-06-01");
+    let levels: Vec<(String, u64)> = gansu["levels"].as_array().unwrap().iter().map(|l| (l["id"].as_str().unwrap().to_owned(), l["rank"].as_u64().unwrap())).collect();
+    let want = [("village", 1), ("township", 2), ("county", 3), ("municipal", 4), ("provincial", 5)];
+    assert_eq!(levels, want.map(|(id, rank)| (id.to_owned(), rank)));
+    assert_eq!(gansu["levels"][2]["name"], "县级医院");
+    // The plain listing is unchanged: one line a pack.
+    let (code, text, _) = yibao(&["policies"], "");
+    assert_eq!(code, 0);
+    assert!(text.lines().any(|l| l.starts_with("gansu-2018\t")), "{text}");
+    let (code, _, err) = yibao(&["policies", "--format", "yaml"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("\"code\":\"usage\""), "{err}");
+}
+
+#[test]
 fn errors_go_to_stderr_as_json_with_status_2() {
     let bad = r#"{"person":{"category":"ordinary"},"visits":[{"kind":"inpatient","level":"county","date":"2024-02-30","total":"1000"}]}"#;
     let (code, out, err) = yibao(&["estimate", "--policy", POLICY, "-"], bad);

@@ -13,7 +13,7 @@ pub use provenance::{Basis, Provenance};
 use crate::date::Date;
 use crate::error::Error;
 use crate::money::{Money, Rate};
-use crate::vocabulary::{Category, Kind, Level};
+use crate::vocabulary::{Category, Kind, Level, Vocabulary};
 use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::Value;
@@ -55,6 +55,32 @@ impl PolicySummary<'_> {
     pub fn of(p: &Policy) -> PolicySummary<'_> {
         PolicySummary { id: &p.id, name: &p.name, region: &p.region, effective: &p.effective }
     }
+}
+
+/// A pack as `policies()`, `validatePolicy()` and `yibao policies --format json` list it: its
+/// summary and the hospital levels a case may name, so that a page offers the pack's own choices.
+#[derive(Clone, Debug, Serialize)]
+pub struct PolicyListing<'p> {
+    pub id: &'p str,
+    pub name: &'p str,
+    pub region: &'p Region,
+    pub effective: &'p Effective,
+    pub levels: Vec<DeclaredLevel>,
+}
+
+impl PolicyListing<'_> {
+    pub fn of(p: &Policy) -> PolicyListing<'_> {
+        PolicyListing { id: &p.id, name: &p.name, region: &p.region, effective: &p.effective, levels: p.levels() }
+    }
+}
+
+/// A hospital level a pack declares (policy-format.md §1): its id, the name a page shows, and
+/// its rank, which orders levels for referral.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct DeclaredLevel {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub rank: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -236,6 +262,12 @@ impl Policy {
         }
         let merged = merge::resolve(pack, lookup).map_err(Error::into_policy_error)?;
         validate::policy(merged).map_err(Error::into_policy_error)
+    }
+
+    /// The hospital levels a case may name under this pack, lowest rank first. A
+    /// `yibao-policy/1` pack has rules.md's five, from 村卫生室 (1) to 省级医院 (5).
+    pub fn levels(&self) -> Vec<DeclaredLevel> {
+        (1..).zip(Level::ALL).map(|(rank, level)| DeclaredLevel { id: level.id(), name: level.zh(), rank }).collect()
     }
 
     /// The merged pack as JSON (its `extends` resolved).
