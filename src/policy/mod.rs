@@ -33,13 +33,8 @@ pub struct Policy {
     pub medical_assistance: Option<MedicalAssistance>,
     pub estimation: Estimation,
     pub provenance: Provenance,
-    /// The merged pack as JSON, to show each parameter's value beside its source. Read-only
-    /// (see [`Policy::merged`]): `pointers` is made from it.
+    /// The merged pack as JSON, to show each parameter's value beside its source.
     merged: Value,
-    /// Every JSON Pointer into `merged`, sorted: the rules ask for each parameter a step names
-    /// whether the pack has it, and a binary search of these is quicker than walking the JSON
-    /// (which hashes every segment of the pointer).
-    pointers: Vec<String>,
 }
 
 /// id, name, region and effective period of a pack.
@@ -277,7 +272,7 @@ impl Policy {
 
     /// Whether the merged pack has a value at `pointer`.
     pub fn has(&self, pointer: &str) -> bool {
-        self.pointers.binary_search_by(|p| p.as_str().cmp(pointer)).is_ok()
+        self.value_at(pointer).is_some()
     }
 
     /// The merged pack's value at a JSON Pointer (RFC 6901).
@@ -308,41 +303,6 @@ impl Policy {
     }
 }
 
-/// Every JSON Pointer into `value`, the whole value's ("") included, sorted.
-fn all_pointers(value: &Value) -> Vec<String> {
-    fn walk(value: &Value, at: &mut String, out: &mut Vec<String>) {
-        out.push(at.clone());
-        let len = at.len();
-        match value {
-            Value::Object(members) => {
-                for (key, v) in members {
-                    at.push('/');
-                    if key.contains(['~', '/']) {
-                        at.push_str(&key.replace('~', "~0").replace('/', "~1"));
-                    } else {
-                        at.push_str(key);
-                    }
-                    walk(v, at, out);
-                    at.truncate(len);
-                }
-            }
-            Value::Array(items) => {
-                for (i, v) in items.iter().enumerate() {
-                    at.push('/');
-                    at.push_str(&i.to_string());
-                    walk(v, at, out);
-                    at.truncate(len);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    walk(value, &mut String::new(), &mut out);
-    out.sort_unstable();
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,7 +310,7 @@ mod tests {
     #[test]
     fn pointers_are_read_as_rfc_6901_has_them() {
         let pack: Value = serde_json::json!({"a": {"b/c": [10, {"d~e": 1}]}, "": 2});
-        let policy = Policy { pointers: all_pointers(&pack), merged: pack, ..bundled::all().unwrap()[0].clone() };
+        let policy = Policy { merged: pack, ..bundled::all().unwrap()[0].clone() };
         assert_eq!(policy.value_at("/a/b~1c/1/d~0e"), Some(&serde_json::json!(1)));
         assert_eq!(policy.value_at("/a/b~1c/0"), Some(&serde_json::json!(10)));
         assert_eq!(policy.value_at("/"), Some(&serde_json::json!(2)));

@@ -72,7 +72,6 @@ pub fn policy(merged: Value) -> Result<Policy, Error> {
         medical_assistance,
         estimation,
         provenance,
-        pointers: all_pointers(&merged),
         merged,
     })
 }
