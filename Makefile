@@ -2,11 +2,13 @@
 # make test    install what the tests need and run them all (what .ci/run runs)
 # make bench   native and browser benchmarks
 # make size    the wasm's gzipped size and its largest contributors (twiggy)
+# make compare BASE=REV   the CLI's output byte for byte against the build of REV, over a generated corpus
+# make fuzz    300,000 mutated cases and packs through the readers: no panic, every error in the contract
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: serve test tools browser pkg www bench size test-rust test-wasm test-types test-node test-e2e clean
+.PHONY: serve test tools browser pkg www bench size test-rust test-wasm test-types test-node test-e2e clean corpus compare fuzz
 
 tools:
 	scripts/install-tools.sh
@@ -64,6 +66,26 @@ size: pkg
 	  --enable-call-indirect-overlong --debuginfo target/size/yibao_bg.wasm -o target/size/named.wasm
 	twiggy top -n 25 target/size/named.wasm
 	@echo "shipped: pkg/yibao_bg.wasm $$(gzip -9c pkg/yibao_bg.wasm | wc -c) bytes gzip -9"
+
+# A corpus of about 2,000 cases and 35 packs (every worked example, random valid cases over every
+# bundled pack, invalid ones of every kind), the same every time (tests/corpus/gen.py).
+corpus:
+	python3 tests/corpus/gen.py
+
+# For a change that must not change results: every run of estimate (JSON, --parameters, text,
+# stdin), validate and policies compared byte for byte with the CLI built from BASE.
+BASE ?= HEAD
+compare: corpus
+	cargo build --release --bin yibao
+	rm -rf target/compare-base && git worktree prune
+	git worktree add --detach target/compare-base $(BASE)
+	cd target/compare-base && CARGO_TARGET_DIR=$(CURDIR)/target/compare-base-build cargo build --release --bin yibao
+	git worktree remove --force target/compare-base
+	tests/corpus/compare.sh target/compare-base-build/release/yibao target/release/yibao
+
+fuzz: corpus
+	cd fuzz && CARGO_TARGET_DIR=$(CURDIR)/target/fuzz cargo build --release
+	target/fuzz/release/yibao-fuzz 101 150000 & a=$$!; target/fuzz/release/yibao-fuzz 202 150000; b=$$?; wait $$a && [ $$b -eq 0 ]
 
 clean:
 	rm -rf target pkg www/pkg
