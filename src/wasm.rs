@@ -27,11 +27,12 @@ fn js_message(e: serde_wasm_bindgen::Error) -> String {
 /// Plain JS objects and arrays (not `Map`s), as `JSON.parse` would have made them.
 fn to_js(value: &impl Serialize) -> Result<JsValue, JsValue> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| {
+        let detail = js_message(e);
         error_js(&Error::new(
             "internal_guard",
             "",
-            format_args!("结果无法转换为 JavaScript 对象：{e}"),
-            format_args!("the result cannot be converted to a JavaScript object: {e}"),
+            format_args!("结果无法转换为 JavaScript 对象：{detail}"),
+            format_args!("the result cannot be converted to a JavaScript object: {detail}"),
         ))
     })
 }
