@@ -78,7 +78,10 @@ pub fn resolve(pack: &Value, lookup: &dyn Fn(&str) -> Option<Value>) -> Result<V
 
 /// rules.md's five levels as a /2 pack declares them.
 fn baseline_levels() -> Value {
-    let levels = super::Levels::baseline().0.into_iter().map(|l| (l.id, serde_json::json!({ "name": l.name, "rank": l.rank })));
+    let levels = super::Levels::baseline().0.into_iter().map(|l| {
+        let level = [("name".to_owned(), Value::String(l.name)), ("rank".to_owned(), Value::from(l.rank))];
+        (l.id, Value::Object(level.into_iter().collect()))
+    });
     Value::Object(levels.collect())
 }
 

@@ -217,12 +217,14 @@ fn declared_levels(root: &Obj) -> Result<Levels, Error> {
                 "rank must be a whole number from 1 to 1000 (it orders levels for referral)",
             ));
         };
-        out.push(DeclaredLevel { id: id.to_owned(), name, rank: rank as u32 });
+        // Lowest rank first; equal ranks keep the pack's order. (A pack has a handful of levels.)
+        let rank = rank as u32;
+        let at = out.iter().position(|l| l.rank > rank).unwrap_or(out.len());
+        out.insert(at, DeclaredLevel { id: id.to_owned(), name, rank });
     }
     if out.is_empty() {
         return Err(Error::new("invalid_policy", root.at("levels"), "至少需要声明一个医疗机构级别（levels）", "at least one hospital level must be declared (levels)"));
     }
-    out.sort_by_key(|l| l.rank);
     Ok(Levels(out))
 }
 
