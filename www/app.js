@@ -1,6 +1,6 @@
 // 城乡居民医保报销测算 — the page. Plain ES modules, no framework; all amounts are computed by the
 // engine (www/pkg, built from the Rust crate) and only displayed here.
-import { CONDITION_KINDS, zhPart } from './js/vocab.js';
+import { CONDITION_KINDS, zhPart, levelChoices, defaultLevel, levelsBelow } from './js/vocab.js';
 import { readHash, buildHash } from './js/share.js';
 import { renderResult, renderCompare, fillCompareChoices, announceText } from './js/render.js';
 
@@ -21,6 +21,7 @@ const state = {
   firstResult: true,
   est: null,
   case: null,
+  levels: [], // the levels of the pack that computed `est`, for the comparison
 };
 
 init();
@@ -54,6 +55,7 @@ async function init() {
   const preset = new URLSearchParams(location.search).get('region');
   if (preset && [...$('region').options].some((o) => o.value === preset)) $('region').value = preset;
   updateRegionHint();
+  refreshLevels();
 
   if (h.case) {
     fillForm(h.case);
@@ -90,8 +92,12 @@ function wire() {
     if (t.id === 'region') {
       state.policyId = null;
       updateRegionHint();
+      refreshLevels();
     }
     if (t.dataset.field === 'kind') kindChanged(t.closest('.visit'));
+    // Rebuilt rather than only refilling referred_from: a level kept from a link that the region
+    // does not have goes away once another is chosen.
+    if (t.dataset.field === 'level') fillLevels(t.closest('.visit'));
     if (t.dataset.field === 'referral') referralChanged(t.closest('.visit'));
     // Typed fields were already handled on input; recomputing on blur would move the layout
     // under a pointer that is on its way to a button.
@@ -120,7 +126,7 @@ function wire() {
   $('print').addEventListener('click', () => window.print());
   $('copy-link').addEventListener('click', copyLink);
   $('compare-visit').addEventListener('change', () => {
-    if (state.est) renderCompare(state.engine, state.case, state.est, Number($('compare-visit').value));
+    if (state.est) renderCompare(state.engine, state.case, state.est, Number($('compare-visit').value), state.levels);
     postHeight();
   });
   window.addEventListener('beforeprint', setPrintDate);
@@ -188,6 +194,70 @@ function updateRegionHint() {
     '。';
 }
 
+/* ---------- hospital levels ---------- */
+
+// Each pack declares the hospital levels a visit may name (policies()'s `levels`, lowest rank
+// first); the level selects offer those of the chosen region's packs, by the pack's names.
+
+/** The levels to offer now: a linked pack's own; else the union over the chosen region's packs
+ *  (levelChoices); with no region chosen yet, the national baseline's. */
+function offeredLevels() {
+  const pinned = state.policyId && state.policies.find((p) => p.id === state.policyId);
+  if (pinned) return levelChoices([pinned]);
+  const code = $('region').value;
+  const packs = code
+    ? state.policies.filter((p) => p.region.code === code)
+    : state.policies.filter((p) => p.id === 'national-baseline');
+  return levelChoices(packs.length ? packs : state.policies);
+}
+
+/** The levels of the pack that computed an estimate (the region's if it is not a bundled one). */
+function packLevels(policyId) {
+  const p = state.policies.find((x) => x.id === policyId);
+  return p ? levelChoices([p]) : offeredLevels();
+}
+
+/**
+ * Rebuilds `sel` with `choices`, selecting `want` if it is one of them, else `fallback`. A `want`
+ * that is not (a shared link naming a level the region's pack lacks) is kept as a marked choice,
+ * so that the case stays as linked and the engine's message appears next to the field, rather
+ * than the page silently estimating another level.
+ */
+function setLevelOptions(sel, choices, want, fallback, { keepStray = false, none = '' } = {}) {
+  const opts = choices.map((l) => new Option(l.name, l.id));
+  let value = choices.some((l) => l.id === want) ? want : fallback;
+  if (keepStray && want && value !== want) {
+    const offered = offeredLevels().some((l) => l.id === want);
+    const known = state.policies.flatMap((p) => p.levels ?? []).find((l) => l.id === want);
+    opts.push(new Option(`${known?.name ?? want}（${offered ? '须低于本次就诊的医院级别' : '所选地区的政策没有这一级别'}）`, want));
+    value = want;
+  }
+  if (!opts.length && none) opts.push(new Option(none, ''));
+  sel.replaceChildren(...opts);
+  sel.value = value ?? '';
+}
+
+/** Fills a visit's level select, keeping `want` (default: its current choice) if offered. */
+function fillLevels(row, want, wantFrom, fromLink = false) {
+  const sel = row.querySelector('[data-field=level]');
+  const levels = offeredLevels();
+  setLevelOptions(sel, levels, want ?? sel.value, defaultLevel(levels), { keepStray: fromLink });
+  fillReferredFrom(row, wantFrom, fromLink);
+}
+
+/** `referred_from` offers the levels below the visit's own (an upward referral comes from a lower
+ *  rank), the nearest one first chosen. */
+function fillReferredFrom(row, want, fromLink = false) {
+  const sel = row.querySelector('[data-field=referred_from]');
+  const below = levelsBelow(offeredLevels(), row.querySelector('[data-field=level]').value);
+  setLevelOptions(sel, below, want ?? sel.value, below.at(-1)?.id, { keepStray: fromLink, none: '（没有更低级别的医院）' });
+}
+
+/** After the region (or the linked pack) changed: every visit's levels, choices kept if offered. */
+function refreshLevels() {
+  for (const row of visitsBox.querySelectorAll('.visit')) fillLevels(row);
+}
+
 /* ---------- visits ---------- */
 
 function addVisit(data) {
@@ -200,6 +270,8 @@ function addVisit(data) {
   const date = row.querySelector('[data-field=date]');
   date.value = data?.date ?? today();
   visitsBox.append(row);
+  const str = (x) => (x == null ? undefined : String(x));
+  fillLevels(row, str(data?.level), str(data?.referred_from), Boolean(data));
   if (data) setVisit(row, data);
   renumber();
   kindChanged(row);
@@ -279,7 +351,8 @@ function readCase() {
     }
     const ref = get('referral');
     if (ref !== 'none') v.referral = ref;
-    if (ref === 'upward') v.referred_from = get('referred_from');
+    // With no level below the visit's there is nothing to send: the engine then asks for one.
+    if (ref === 'upward' && get('referred_from')) v.referred_from = get('referred_from');
     return v;
   });
   return c;
@@ -321,7 +394,8 @@ function setVisit(row, v) {
     if (el.tagName === 'SELECT' && ![...el.options].some((o) => o.value === String(val))) return;
     el.value = String(val);
   };
-  for (const f of ['kind', 'level', 'date', 'total', 'condition', 'out_of_catalog', 'class_b_self_pay', 'tcm', 'referral', 'referred_from']) set(f, v[f]);
+  // level and referred_from were set by fillLevels.
+  for (const f of ['kind', 'date', 'total', 'condition', 'out_of_catalog', 'class_b_self_pay', 'tcm', 'referral']) set(f, v[f]);
   if (v.out_of_catalog != null || v.class_b_self_pay != null || v.tcm != null || (v.referral && v.referral !== 'none')) row.querySelector('[data-more]').open = true;
 }
 
@@ -371,9 +445,10 @@ function compute({ focus = false, announce = true, updateLink = true } = {}) {
   }
   state.est = est;
   state.case = c;
-  renderResult(est, c);
-  fillCompareChoices(c);
-  renderCompare(state.engine, c, est, Number($('compare-visit').value || 0));
+  state.levels = packLevels(est.policy?.id);
+  renderResult(est, c, state.levels);
+  fillCompareChoices(c, state.levels);
+  renderCompare(state.engine, c, est, Number($('compare-visit').value || 0), state.levels);
   setPrintDate();
   $('share-url').value = shareUrl(c);
   $('result-empty').hidden = true;
