@@ -112,6 +112,23 @@ test('the comparison, the explanation and the print summary name levels as the p
   await p.close();
 });
 
+test('a rate by level (未按规定转诊) is named by the pack’s level and shown as a percentage', async () => {
+  const p = await openPage(browser, srv.origin);
+  const { page } = p;
+  const c = { region: '620000', person: { category: 'ordinary', conditions: [] }, visits: [{ kind: 'inpatient', level: 'provincial', date: '2024-03-18', total: '30000', referral: 'unreferred' }] };
+  await page.goto(`${srv.origin}/#case=${b64url(c)}`);
+  await waitForResult(page);
+  const r = await engineEstimate(page, c);
+  assert.ok(r.ok, JSON.stringify(r.err));
+  const rate = r.ok.parameters['/basic/inpatient/unreferred_rate/provincial'];
+  assert.equal(rate?.value, '0.30', 'gansu-2018 pays 30% for an unreferred provincial admission');
+  const name = (await engineCall(page, 'policies')).find((x) => x.id === r.ok.policy.id).levels.find((l) => l.id === 'provincial').name;
+  const basis = await page.locator('#steps .basis').allTextContents();
+  assert.ok(basis.some((t) => t.includes(`未按规定转诊报销比例 · ${name}：30%`)), basis.join('\n'));
+  p.clean();
+  await p.close();
+});
+
 test('changing the region keeps the level when the new pack has it, and a shared link restores it', async () => {
   const p = await openPage(browser, srv.origin);
   const { page } = p;

@@ -123,11 +123,15 @@ const RATE_KEYS = /(^|_)(rate|share|factor)$/;
  *  names (`levels`, as for paramName). */
 export function paramValue(pointer, value, levels = {}) {
   const levelName = (id) => (Object.hasOwn(levels, id) ? levels[id] : undefined);
-  const last = pointer.split('/').pop();
+  const segs = pointer.split('/');
+  const last = segs.at(-1);
+  // A rate is named by its key or, under a map of rates by level (unreferred_rate/provincial), by
+  // the map's key.
+  const isRate = RATE_KEYS.test(last) || RATE_KEYS.test(segs.at(-2) ?? '');
   const isNum = (v) => (typeof v === 'string' || typeof v === 'number') && /^\d+(\.\d+)?$/.test(String(v));
   if (value === null) return last.includes('cap') ? '不设限额' : '无';
   if (isNum(value)) {
-    if (RATE_KEYS.test(last)) return pct(String(value));
+    if (isRate) return pct(String(value));
     return `${money(String(value), 0)} 元`;
   }
   if (Array.isArray(value) && value.every((b) => b && typeof b === 'object' && 'rate' in b)) {
@@ -142,13 +146,14 @@ export function paramValue(pointer, value, levels = {}) {
   }
   if (Array.isArray(value)) return value.map((v) => levelName(v) ?? KIND[v] ?? CATEGORY[v] ?? CONDITION[v] ?? String(v)).join('、');
   if (value && typeof value === 'object') {
-    // {county: {rate: "0.5"}, municipal: null} → “县级医院 50%、市级医院 不报销”
+    // {county: {rate: "0.5"}, municipal: null} → “县级医院 50%、市级医院 不报销”;
+    // unreferred_rate {provincial: "0.30"} → “省级医院 30%” (a rate, not 0.30 元)
     return Object.entries(value)
       .map(([k, x]) => {
         const name = levelName(k) ?? CATEGORY[k] ?? CONDITION[k] ?? KIND[k] ?? k;
         if (x === null) return `${name} 不报销`;
         if (x && typeof x === 'object' && x.rate != null) return `${name} ${pct(String(x.rate))}`;
-        if (isNum(x)) return `${name} ${money(String(x), 0)} 元`;
+        if (isNum(x)) return isRate ? `${name} ${pct(String(x))}` : `${name} ${money(String(x), 0)} 元`;
         return name;
       })
       .join('、');
