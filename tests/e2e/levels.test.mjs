@@ -153,15 +153,16 @@ test('changing the region keeps the level when the new pack has it, and a shared
 // The page follows whatever policies() lists, not only the five national levels: here the loader
 // (and only its listing — estimates stay the real engine's) also lists a region of two packs with
 // their own tiers. The real tiered pack, 泉州, is tested below.
+// 泉州's tiers (policy-format.md §1), lowest rank first.
+const TIERS = [
+  { id: 'tier1', name: '一级及以下医疗机构（含乡镇卫生院、社区卫生服务中心）', rank: 1 },
+  { id: 'tier2', name: '二级医疗机构', rank: 2 },
+  { id: 'tier3', name: '三级医疗机构', rank: 3 },
+  { id: 'out_of_city', name: '市域外医疗机构', rank: 4 },
+];
 const FAKE = [
-  {
-    id: 'test-tiers-2020', name: '测试市（2020）', region: { code: '990000', name: '测试市' }, effective: { from: '2020-01-01', until: '2023-12-31' },
-    levels: [{ id: 'tier1', name: '一级及以下医疗机构（含乡镇卫生院、社区卫生服务中心）', rank: 1 }, { id: 'tier2', name: '二级医疗机构', rank: 2 }, { id: 'tier3', name: '三级医疗机构', rank: 3 }],
-  },
-  {
-    id: 'test-tiers-2024', name: '测试市（2024）', region: { code: '990000', name: '测试市' }, effective: { from: '2024-01-01', until: null },
-    levels: [{ id: 'tier1', name: '一级及以下医疗机构（含乡镇卫生院、社区卫生服务中心）', rank: 1 }, { id: 'tier2', name: '二级医疗机构', rank: 2 }, { id: 'out_of_city', name: '市域外医疗机构', rank: 4 }],
-  },
+  { id: 'test-tiers-2020', name: '测试市（2020）', region: { code: '990000', name: '测试市' }, effective: { from: '2020-01-01', until: '2023-12-31' }, levels: TIERS.slice(0, 3) },
+  { id: 'test-tiers-2024', name: '测试市（2024）', region: { code: '990000', name: '测试市' }, effective: { from: '2024-01-01', until: null }, levels: [TIERS[0], TIERS[1], TIERS[3]] },
 ];
 
 async function withFakePacks(page) {
@@ -181,12 +182,7 @@ test('a region whose packs declare their own tiers: the union, rebuilt on change
   const visit = page.locator('fieldset.visit').first();
   const level = visit.getByLabel('医院级别');
   await page.getByLabel('参保地区').selectOption('990000');
-  assert.deepEqual(await options(level), [
-    { id: 'tier1', name: '一级及以下医疗机构（含乡镇卫生院、社区卫生服务中心）' },
-    { id: 'tier2', name: '二级医疗机构' },
-    { id: 'tier3', name: '三级医疗机构' },
-    { id: 'out_of_city', name: '市域外医疗机构' },
-  ]);
+  assert.deepEqual(await options(level), idName(TIERS), 'the union of the two packs’ levels, in rank order');
   assert.equal(await level.inputValue(), 'tier3', 'county is not offered: the rank-3 level is chosen');
   await visit.getByText('按结算单填写更准确').click();
   await visit.getByLabel('转诊情况').selectOption('upward');
@@ -246,12 +242,7 @@ test('泉州 (quanzhou-2023, needs the yibao-policy/2 engine): its four tiers ar
   await page.getByLabel('参保地区').selectOption('350500');
   const visit = page.locator('fieldset.visit').first();
   const level = visit.getByLabel('医院级别');
-  const want = [
-    { id: 'tier1', name: '一级及以下医疗机构（含乡镇卫生院、社区卫生服务中心）' },
-    { id: 'tier2', name: '二级医疗机构' },
-    { id: 'tier3', name: '三级医疗机构' },
-    { id: 'out_of_city', name: '市域外医疗机构' },
-  ];
+  const want = idName(TIERS);
   assert.deepEqual(await options(level), want);
   assert.deepEqual(idName(byRank(qz.levels)), want, 'policies() lists the same');
   assert.equal(await level.inputValue(), 'tier3');
