@@ -1,6 +1,6 @@
 // 城乡居民医保报销测算 — the page. Plain ES modules, no framework; all amounts are computed by the
 // engine (www/pkg, built from the Rust crate) and only displayed here.
-import { CONDITION_KINDS, zhPart, levelChoices, defaultLevel, levelsBelow } from './js/vocab.js';
+import { CONDITION_KINDS, zhPart } from './js/vocab.js';
 import { readHash, buildHash } from './js/share.js';
 import { renderResult, renderCompare, fillCompareChoices, announceText } from './js/render.js';
 
@@ -21,7 +21,7 @@ const state = {
   firstResult: true,
   est: null,
   case: null,
-  levels: [], // the levels of the pack that computed `est`, for the comparison
+  levels: [], // of the pack that computed `est`
 };
 
 init();
@@ -95,8 +95,7 @@ function wire() {
       refreshLevels();
     }
     if (t.dataset.field === 'kind') kindChanged(t.closest('.visit'));
-    // Rebuilt rather than only refilling referred_from: a level kept from a link that the region
-    // does not have goes away once another is chosen.
+    // (drops a flagged level from a link once another is chosen)
     if (t.dataset.field === 'level') fillLevels(t.closest('.visit'));
     if (t.dataset.field === 'referral') referralChanged(t.closest('.visit'));
     // Typed fields were already handled on input; recomputing on blur would move the layout
@@ -196,40 +195,40 @@ function updateRegionHint() {
 
 /* ---------- hospital levels ---------- */
 
-// Each pack declares the hospital levels a visit may name (policies()'s `levels`, lowest rank
-// first); the level selects offer those of the chosen region's packs, by the pack's names.
+// Each pack declares its levels ({ id, name, rank } in policies(), lowest rank first).
 
-/** The levels to offer now: a linked pack's own; else the union over the chosen region's packs
- *  (levelChoices); with no region chosen yet, the national baseline's. */
+/** A region's packs over time: the union of their levels (the newest pack's entry for a shared
+ *  id), by rank; the visit's date picks the pack and the engine refuses a level it lacks. */
+function levelChoices(packs) {
+  const byId = new Map();
+  for (const p of [...packs].sort((a, b) => (a.effective.from < b.effective.from ? 1 : -1))) {
+    for (const l of p.levels ?? []) if (!byId.has(l.id)) byId.set(l.id, l);
+  }
+  return [...byId.values()].sort((a, b) => a.rank - b.rank);
+}
+
+/** A linked pack's levels, else the chosen region's, else (no region yet) the national baseline's. */
 function offeredLevels() {
-  const pinned = state.policyId && state.policies.find((p) => p.id === state.policyId);
-  if (pinned) return levelChoices([pinned]);
   const code = $('region').value;
-  const packs = code
-    ? state.policies.filter((p) => p.region.code === code)
-    : state.policies.filter((p) => p.id === 'national-baseline');
+  const packs = state.policies.filter((p) => (state.policyId ? p.id === state.policyId : code ? p.region.code === code : p.id === 'national-baseline'));
   return levelChoices(packs.length ? packs : state.policies);
 }
 
-/** The levels of the pack that computed an estimate (the region's if it is not a bundled one). */
 function packLevels(policyId) {
   const p = state.policies.find((x) => x.id === policyId);
   return p ? levelChoices([p]) : offeredLevels();
 }
 
-/**
- * Rebuilds `sel` with `choices`, selecting `want` if it is one of them, else `fallback`. A `want`
- * that is not (a shared link naming a level the region's pack lacks) is kept as a marked choice,
- * so that the case stays as linked and the engine's message appears next to the field, rather
- * than the page silently estimating another level.
- */
-function setLevelOptions(sel, choices, want, fallback, { keepStray = false, none = '' } = {}) {
+/** Fills `sel` with `choices`, choosing `want` if offered, else `fallback`. With `keep`, a `want`
+ *  not offered (a shared link's) stays, flagged, so the engine's message shows at the field
+ *  instead of another level being estimated silently. */
+function setLevelOptions(sel, choices, want, fallback, keep, none) {
   const opts = choices.map((l) => new Option(l.name, l.id));
   let value = choices.some((l) => l.id === want) ? want : fallback;
-  if (keepStray && want && value !== want) {
+  if (keep && want && value !== want) {
     const offered = offeredLevels().some((l) => l.id === want);
-    const known = state.policies.flatMap((p) => p.levels ?? []).find((l) => l.id === want);
-    opts.push(new Option(`${known?.name ?? want}（${offered ? '须低于本次就诊的医院级别' : '所选地区的政策没有这一级别'}）`, want));
+    const name = state.policies.flatMap((p) => p.levels ?? []).find((l) => l.id === want)?.name ?? want;
+    opts.push(new Option(`${name}（${offered ? '须低于本次就诊的医院级别' : '所选地区的政策没有这一级别'}）`, want));
     value = want;
   }
   if (!opts.length && none) opts.push(new Option(none, ''));
@@ -237,23 +236,19 @@ function setLevelOptions(sel, choices, want, fallback, { keepStray = false, none
   sel.value = value ?? '';
 }
 
-/** Fills a visit's level select, keeping `want` (default: its current choice) if offered. */
+/** A visit's level (kept if offered, else rank 3, else the middle one) and referred_from. */
 function fillLevels(row, want, wantFrom, fromLink = false) {
   const sel = row.querySelector('[data-field=level]');
   const levels = offeredLevels();
-  setLevelOptions(sel, levels, want ?? sel.value, defaultLevel(levels), { keepStray: fromLink });
-  fillReferredFrom(row, wantFrom, fromLink);
+  const dflt = (levels.find((l) => l.rank === 3) ?? levels[(levels.length - 1) >> 1])?.id;
+  setLevelOptions(sel, levels, want ?? sel.value, dflt, fromLink);
+  // An upward referral comes from a lower rank; the nearest one by default.
+  const at = levels.find((l) => l.id === sel.value);
+  const below = at ? levels.filter((l) => l.rank < at.rank) : [];
+  const from = row.querySelector('[data-field=referred_from]');
+  setLevelOptions(from, below, wantFrom ?? from.value, below.at(-1)?.id, fromLink, '（没有更低级别的医院）');
 }
 
-/** `referred_from` offers the levels below the visit's own (an upward referral comes from a lower
- *  rank), the nearest one first chosen. */
-function fillReferredFrom(row, want, fromLink = false) {
-  const sel = row.querySelector('[data-field=referred_from]');
-  const below = levelsBelow(offeredLevels(), row.querySelector('[data-field=level]').value);
-  setLevelOptions(sel, below, want ?? sel.value, below.at(-1)?.id, { keepStray: fromLink, none: '（没有更低级别的医院）' });
-}
-
-/** After the region (or the linked pack) changed: every visit's levels, choices kept if offered. */
 function refreshLevels() {
   for (const row of visitsBox.querySelectorAll('.visit')) fillLevels(row);
 }
@@ -351,7 +346,7 @@ function readCase() {
     }
     const ref = get('referral');
     if (ref !== 'none') v.referral = ref;
-    // With no level below the visit's there is nothing to send: the engine then asks for one.
+    // (none when no level is below: the engine asks for one)
     if (ref === 'upward' && get('referred_from')) v.referred_from = get('referred_from');
     return v;
   });
@@ -394,7 +389,6 @@ function setVisit(row, v) {
     if (el.tagName === 'SELECT' && ![...el.options].some((o) => o.value === String(val))) return;
     el.value = String(val);
   };
-  // level and referred_from were set by fillLevels.
   for (const f of ['kind', 'date', 'total', 'condition', 'out_of_catalog', 'class_b_self_pay', 'tcm', 'referral']) set(f, v[f]);
   if (v.out_of_catalog != null || v.class_b_self_pay != null || v.tcm != null || (v.referral && v.referral !== 'none')) row.querySelector('[data-more]').open = true;
 }

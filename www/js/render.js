@@ -1,9 +1,8 @@
 // Shows an estimate: headline amounts, the split bar, per-visit table with the year's
 // accumulation, the explanation steps with each parameter's source, the level comparison and the
 // print-only summary of the inputs. Amounts are the engine's strings; only display math here.
-// Hospital levels are named as the pack that computed the estimate names them: `levels` below is
-// that pack's list from policies() ({ id, name, rank }, lowest rank first).
-import { CATEGORY, KIND, REFERRAL, CONDITION, SCHEME, YTD, paramName, paramValue, money, zhPart, levelNames, compareLevels } from './vocab.js';
+// `levels`: the estimating pack's levels from policies() ({ id, name, rank }, by rank).
+import { CATEGORY, KIND, REFERRAL, CONDITION, SCHEME, YTD, paramName, paramValue, money, zhPart } from './vocab.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -198,7 +197,7 @@ function renderSteps(est, c, levels) {
   const n = est.visits.length;
   const params = est.parameters ?? {};
   const seen = { ptrs: new Set(), notes: new Set() };
-  const names = levelNames(levels);
+  const names = Object.fromEntries(levels.map((l) => [l.id, l.name]));
   est.visits.forEach((v, i) => {
     const sec = el('section', { class: 'visit-steps' });
     if (n > 1) sec.append(el('h4', { text: visitLabel(c.visits[i], i, n, levels) }));
@@ -284,12 +283,16 @@ export function fillCompareChoices(c, levels) {
   $('compare-pick').hidden = n < 2;
 }
 
+// All levels but the lowest rank when there are more than four: of the five national ones 村卫生室
+// admits no one; 泉州's 一级 (of four) includes 乡镇卫生院, which do.
+const compared = (levels) => (levels.length > 4 ? levels.filter((l) => l.rank > levels[0].rank) : levels);
+
 export function renderCompare(engine, c, est, i, levels) {
   const v = c.visits[i] ?? c.visits[0];
   $('compare-hint').textContent = `把${c.visits.length > 1 ? `第 ${i + 1} 次就诊` : '这次就诊'}的 ${money(v.total)} 元费用放到不同级别医院、其他条件不变时的测算：`;
   const body = $('compare-table').tBodies[0];
   body.replaceChildren();
-  for (const { id: level, name } of compareLevels(levels)) {
+  for (const { id: level, name } of compared(levels)) {
     const alt = JSON.parse(JSON.stringify(c));
     alt.visits[i].level = level;
     if (alt.visits[i].referral === 'upward') {

@@ -17,8 +17,7 @@ export const KIND = {
   two_diseases_outpatient: '“两病”门诊用药',
 };
 
-// Hospital levels have no fixed words here: each pack declares its own (id, name, rank), and the
-// page takes them from the engine's policies() — see levelChoices and levelNames below.
+// No words for hospital levels here: each pack names its own (policies()'s `levels`).
 
 export const REFERRAL = {
   none: '未转诊',
@@ -60,8 +59,7 @@ export const YTD = {
 export const CONDITION_KINDS = new Set(['chronic_outpatient', 'two_diseases_outpatient']);
 
 // Pointer segments → words. Used to name a parameter such as
-// /basic/inpatient/levels/county/deductible → “住院 县级医院 起付线”, the level's words being the
-// pack's own name for it.
+// /basic/inpatient/levels/county/deductible → “住院 县级医院 起付线” (the pack's name for county).
 const SEG = {
   basic: '基本医保',
   critical_illness: '大病保险',
@@ -97,13 +95,13 @@ const SEG = {
   alliance: '医共体内转诊',
 };
 
-/** A parameter's name in words; `levels` maps the pack's level ids to its names (levelNames). */
+/** `levels`: the pack's level id → name. */
 export function paramName(pointer, levels = {}) {
   const words = [];
   let prev = '';
   for (const raw of pointer.split('/').slice(1)) {
     const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    // A key under `levels` is a level id whatever it spells (a pack may call a level anything).
+    // A key under `levels` is a level id, whatever it spells.
     const level = Object.hasOwn(levels, seg) ? levels[seg] : undefined;
     const w = (prev === 'levels' ? level : undefined) ?? SEG[seg] ?? level ?? CATEGORY[seg] ?? CONDITION[seg] ?? KIND[seg];
     prev = seg;
@@ -119,14 +117,12 @@ export function paramName(pointer, levels = {}) {
 
 const RATE_KEYS = /(^|_)(rate|share|factor)$/;
 
-/** A parameter's value in words: rates as percentages, amounts in 元; level ids by the pack's
- *  names (`levels`, as for paramName). */
+/** A parameter's value in words: rates as percentages, amounts in 元; `levels` as for paramName. */
 export function paramValue(pointer, value, levels = {}) {
   const levelName = (id) => (Object.hasOwn(levels, id) ? levels[id] : undefined);
   const segs = pointer.split('/');
   const last = segs.at(-1);
-  // A rate is named by its key or, under a map of rates by level (unreferred_rate/provincial), by
-  // the map's key.
+  // A rate: its key says so, or its map's key does (unreferred_rate/provincial).
   const isRate = RATE_KEYS.test(last) || RATE_KEYS.test(segs.at(-2) ?? '');
   const isNum = (v) => (typeof v === 'string' || typeof v === 'number') && /^\d+(\.\d+)?$/.test(String(v));
   if (value === null) return last.includes('cap') ? '不设限额' : '无';
@@ -146,8 +142,7 @@ export function paramValue(pointer, value, levels = {}) {
   }
   if (Array.isArray(value)) return value.map((v) => levelName(v) ?? KIND[v] ?? CATEGORY[v] ?? CONDITION[v] ?? String(v)).join('、');
   if (value && typeof value === 'object') {
-    // {county: {rate: "0.5"}, municipal: null} → “县级医院 50%、市级医院 不报销”;
-    // unreferred_rate {provincial: "0.30"} → “省级医院 30%” (a rate, not 0.30 元)
+    // {county: {rate: "0.5"}, municipal: null} → “县级医院 50%、市级医院 不报销”
     return Object.entries(value)
       .map(([k, x]) => {
         const name = levelName(k) ?? CATEGORY[k] ?? CONDITION[k] ?? KIND[k] ?? k;
@@ -160,51 +155,6 @@ export function paramValue(pointer, value, levels = {}) {
   }
   if (typeof value === 'string') return { threshold: '从起付线起分段', zero: '从 0 起分段', difference: '补足起付线差额', waived: '免起付线', full: '重新计起付线' }[value] ?? value;
   return '';
-}
-
-/**
- * The hospital levels to offer for some packs (policies() listings), lowest rank first: each pack
- * declares its own (format yibao-policy/2). A region whose packs differ over time gets the union of
- * their levels — the visit's date picks the pack, and the engine answers `unknown_level` for a level
- * the pack of that date lacks — with the newest pack's name and rank for an id they share; equal
- * ranks keep the order the packs list them in.
- */
-export function levelChoices(packs) {
-  const newestFirst = [...packs].sort((a, b) => String(b.effective?.from).localeCompare(String(a.effective?.from)));
-  const byId = new Map();
-  let order = 0;
-  for (const p of newestFirst) {
-    for (const l of p.levels ?? []) if (!byId.has(l.id)) byId.set(l.id, { id: l.id, name: l.name, rank: l.rank, order: order++ });
-  }
-  return [...byId.values()].sort((a, b) => a.rank - b.rank || a.order - b.order).map(({ id, name, rank }) => ({ id, name, rank }));
-}
-
-/** id → name of a list of levels, for paramName, paramValue and the result's labels. */
-export function levelNames(levels) {
-  return Object.fromEntries(levels.map((l) => [l.id, l.name]));
-}
-
-/** The level a new visit starts at: rank 3 (县级医院, 三级医疗机构) if there is one, else the middle one. */
-export function defaultLevel(levels) {
-  return (levels.find((l) => l.rank === 3) ?? levels[Math.floor((levels.length - 1) / 2)])?.id ?? '';
-}
-
-/** The levels an upward referral to `level` can come from: those of a lower rank. */
-export function levelsBelow(levels, level) {
-  const at = levels.find((l) => l.id === level);
-  return at ? levels.filter((l) => l.rank < at.rank) : [];
-}
-
-/**
- * The levels the comparison shows: all of them, except the lowest rank when there are more than
- * four (the five national levels: 村卫生室 admits no one, so the table compares 乡镇卫生院 to
- * 省级医院 as it always has). With four or fewer, as 泉州's tiers, the lowest stays: 一级 there
- * includes 乡镇卫生院, where people are admitted, and four rows fit a phone.
- */
-export function compareLevels(levels) {
-  if (levels.length <= 4) return levels;
-  const low = Math.min(...levels.map((l) => l.rank));
-  return levels.filter((l) => l.rank > low);
 }
 
 /** "0.75" → "75%" without floating point surprises. */
