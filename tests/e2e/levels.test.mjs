@@ -155,10 +155,10 @@ test('changing the region keeps the level when the new pack has it, and a shared
 // their own tiers. The real tiered pack, 泉州, is tested below.
 // 泉州's tiers (policy-format.md §1), lowest rank first.
 const TIERS = [
-  { id: 'tier1', name: '一级及以下医疗机构（含乡镇卫生院、社区卫生服务中心）', rank: 1 },
-  { id: 'tier2', name: '二级医疗机构', rank: 2 },
-  { id: 'tier3', name: '三级医疗机构', rank: 3 },
-  { id: 'out_of_city', name: '市域外医疗机构', rank: 4 },
+  { id: 'tier1', name: '一级及以下（乡镇卫生院、社区卫生服务中心等）', rank: 1 },
+  { id: 'tier2', name: '二级（含县属三级、三级中医院、精神专科）', rank: 2 },
+  { id: 'tier3', name: '三级（市属三级医院）', rank: 3 },
+  { id: 'out_of_city', name: '市域外医院', rank: 4 },
 ];
 const FAKE = [
   { id: 'test-tiers-2020', name: '测试市（2020）', region: { code: '990000', name: '测试市' }, effective: { from: '2020-01-01', until: '2023-12-31' }, levels: TIERS.slice(0, 3) },
@@ -215,7 +215,7 @@ test('a shared link naming a level the region does not have keeps it, marked, an
   const level = page.locator('fieldset.visit').first().getByLabel('医院级别');
   await page.waitForFunction(() => document.querySelector('[data-path="visits[0].level"]')?.getAttribute('aria-invalid') === 'true');
   assert.equal(await level.inputValue(), 'tier3', 'the link’s level is not silently replaced');
-  assert.equal(await level.evaluate((s) => s.selectedOptions[0].textContent), '三级医疗机构（所选地区的政策没有这一级别）');
+  assert.equal(await level.evaluate((s) => s.selectedOptions[0].textContent), '三级（市属三级医院）（所选地区的政策没有这一级别）');
   const r = await engineEstimate(page, c);
   assert.ok(r.err, 'the engine refuses a level gansu-2018 does not declare');
   assert.equal(r.err.path, 'visits[0].level');
