@@ -157,6 +157,9 @@ test('after the first visit the page works offline (service worker)', async () =
     loaded,
     { timeout: 15000, polling: 200 },
   );
+  // The cache fills during install; the worker controls the page only once activated (claim), and
+  // a reload before that goes to the network.
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15000 });
   await context.setOffline(true);
   await page.reload();
   await waitForResult(page);
