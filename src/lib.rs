@@ -53,7 +53,7 @@ pub fn with_estimate<R>(case: &Value, pack: Option<&Value>, then: impl FnOnce(&E
 /// and sources of the parameters the steps name are added (see [`Output`]).
 pub fn estimate_json(case: &Value, pack: Option<&Value>, parameters: bool) -> Result<String, Error> {
     with_estimate(case, pack, |e| serde_json::to_string(&Output { estimate: e, parameters: parameters.then_some(Numbers::Exact) }))?
-    .map_err(|e| Error::new("internal_guard", "", format_args!("结果无法写成 JSON：{e}"), format_args!("the result cannot be written as JSON: {e}")))
+    .map_err(report::cannot_write)
 }
 
 /// Estimates a case given as JSON text into the contract's JSON text, for Rust callers that hold

@@ -55,8 +55,7 @@ fn read_json(path: &str, what: &'static str) -> Result<Value, Error> {
 
 /// Indented by two spaces, with a final newline.
 fn pretty(v: &impl Serialize) -> Result<String, Error> {
-    let mut s = serde_json::to_string_pretty(v)
-        .map_err(|e| Error::new("internal_guard", "", format_args!("结果无法写成 JSON：{e}"), format_args!("the result cannot be written as JSON: {e}")))?;
+    let mut s = serde_json::to_string_pretty(v).map_err(yibao::report::cannot_write)?;
     s.push('\n');
     Ok(s)
 }

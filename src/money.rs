@@ -142,10 +142,9 @@ impl Exact {
         };
         let mut scale = a.scale() + r_scale;
         loop {
+            // Refused beyond 28 decimals or 96 bits: drop a digit and try again.
             if let Ok(d) = Decimal::try_from_i128_with_scale(units, scale) {
-                if scale <= Decimal::MAX_SCALE {
-                    return Ok(Exact(d));
-                }
+                return Ok(Exact(d));
             }
             if scale <= 3 {
                 return Err(Overflow);

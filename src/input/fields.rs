@@ -1,12 +1,11 @@
 //! Reading JSON input field by field, so that every fault names its field's path and says what
 //! is allowed. Used for both cases (dotted paths) and policy packs (JSON Pointers).
 
-use crate::error::{Error, Path, PathStyle};
 use super::number::parse_decimal;
-use crate::money::{Money, Rate, MAX_INPUT};
+use super::{Map, Value};
+use crate::error::{Error, Path, PathStyle};
+use crate::money::{Decimal, Money, Rate, MAX_INPUT};
 use crate::vocabulary::Vocabulary;
-use crate::input::{Map, Value};
-use crate::money::Decimal;
 
 /// What a field is called, in Chinese and English ("起付线", "deductible").
 pub type Label = (&'static str, &'static str);

@@ -54,12 +54,6 @@ impl<const TEXT: bool> Strict<TEXT> {
     }
 }
 
-impl<const TEXT: bool> Default for Strict<TEXT> {
-    fn default() -> Self {
-        Strict::new()
-    }
-}
-
 /// A fault of ours inside serde's error type: both languages, split again by [`split_fault`].
 fn fault<E: de::Error>(zh: &str, en: &str) -> E {
     E::custom(format_args!("{zh}\u{1f}{en}"))

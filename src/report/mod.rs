@@ -93,6 +93,16 @@ impl Serialize for Output<'_, '_> {
     }
 }
 
+/// The result could not be written (a serializer refused it): a defect of the engine, said so.
+pub fn cannot_write(detail: impl std::fmt::Display) -> crate::error::Error {
+    crate::error::Error::new(
+        "internal_guard",
+        "",
+        format_args!("结果无法写成 JSON：{detail}"),
+        format_args!("the result cannot be written as JSON: {detail}"),
+    )
+}
+
 /// How a pack's own numbers leave the engine.
 #[derive(Clone, Copy, Debug)]
 pub enum Numbers {
