@@ -19,12 +19,14 @@ browser:
 pkg: tools
 	scripts/build-pkg.sh
 
-# The page serves its own copy of the package.
+# The page serves its own copy of the package, with each file's Brotli and gzip beside it
+# (docs/deploy.md §4).
 www: pkg
 	rm -rf www/pkg && cp -r pkg www/pkg
+	node scripts/precompress.mjs www/pkg
 
 serve: www
-	serve www -l tcp://127.0.0.1:8080 --no-clipboard
+	node scripts/serve.mjs --port 8080 www
 
 test: browser test-rust www test-wasm test-types test-node test-e2e
 
@@ -54,6 +56,7 @@ bench: www
 	cargo bench --bench estimate
 	node bench/page/bench.mjs
 	node bench/page/bench.mjs --mobile
+	node bench/page/bench.mjs --mobile --gzip
 	node bench/wasm/bench.mjs
 
 # twiggy needs the function names that the shipped build strips: analyse the same code, optimised

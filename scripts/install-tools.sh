@@ -17,8 +17,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $want"; then
 fi
 command -v wasm-pack >/dev/null || cargo install wasm-pack
 
-# npm: binaryen (wasm-opt), typescript, serve, playwright-core, axe-core, wasm-feature-detect,
-# esbuild (tests/node: the package in a browser bundle).
+# npm: binaryen (wasm-opt), typescript, sirv and compression (scripts/serve.mjs), playwright-core,
+# axe-core, wasm-feature-detect, esbuild (tests/node: the package in a browser bundle).
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi

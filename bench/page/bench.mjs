@@ -7,10 +7,12 @@
 //   node bench/page/bench.mjs --mobile [runs=5]   a shared link opened on a slow phone, throttled as
 //       Lighthouse's mobile run: 150 ms round trip, 1638.4 kbps down (1.6 × 1024), 750 kbps up,
 //       CPU 4× slower (target: first result ≤ 1.2 s median)
+//   --gzip   served without Brotli (gzip only), as by a portal whose server has no Brotli
 import { startServer, launch, b64url, gzip9 } from '../../tests/e2e/helpers.mjs';
 
 const args = process.argv.slice(2);
 const MOBILE = args.includes('--mobile');
+const GZIP_ONLY = args.includes('--gzip');
 const RUNS = Number(args.find((a) => !a.startsWith('--')) || process.env.RUNS || (MOBILE ? 5 : 7));
 // Lighthouse's mobile constants, in the units CDP takes (bytes per second).
 const NETWORK = { offline: false, latency: 150, downloadThroughput: (1638.4 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
@@ -28,7 +30,7 @@ const median = (xs) => {
 };
 const kib = (n) => (n / 1024).toFixed(1);
 
-const srv = await startServer();
+const srv = await startServer({ brotli: !GZIP_ONLY });
 const browser = await launch();
 const runs = [];
 let files = [];
@@ -78,7 +80,9 @@ try {
 }
 
 console.log(`\n$ node bench/page/bench.mjs ${args.join(' ')}`.trimEnd());
-const profile = MOBILE ? `, throttled: ${NETWORK.latency} ms RTT, 1638.4 kbps down, 750 kbps up, CPU ${CPU_SLOWDOWN}× slower` : '';
+const profile =
+  (MOBILE ? `, throttled: ${NETWORK.latency} ms RTT, 1638.4 kbps down, 750 kbps up, CPU ${CPU_SLOWDOWN}× slower` : '') +
+  (GZIP_ONLY ? ', served gzip only' : ', served with Brotli');
 console.log(`First load, ${RUNS} cold runs (no cache, no service worker), 375×667${profile}, Chromium ${browser.version?.() ?? ''}\n`);
 console.log('| run | requests | raw KiB | gzip -9 KiB | on the wire KiB | DOMContentLoaded ms | first result ms |');
 console.log('|---:|---:|---:|---:|---:|---:|---:|');

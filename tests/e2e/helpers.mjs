@@ -1,13 +1,13 @@
-// Shared by the end-to-end tests: the static server (the same `serve` that `make serve` runs,
-// with www/serve.json's headers), Chromium from the system (never downloaded), and the checks every
-// page must pass: no request leaves the site, no console error, no CSP violation, no dialog.
+// Shared by the end-to-end tests: the static server (scripts/serve.mjs, which `make serve` runs),
+// Chromium from the system (never downloaded), and the checks every page must pass: no request
+// leaves the site, no console error, no CSP violation, no dialog.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, rmSync, cpSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { precompress } from '../../scripts/precompress.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WWW = join(ROOT, 'www');
@@ -26,7 +26,8 @@ export const CHROMIUM_ARGS = [
 ];
 
 /**
- * Puts the engine where the page loads it, as `make serve` does: pkg/ → www/pkg/.
+ * Puts the engine where the page loads it, as `make www` does: pkg/ → www/pkg/, with each file's
+ * Brotli and gzip beside it.
  * YIBAO_PKG may name another build of it (e.g. a snapshot while pkg/ is being rebuilt).
  * Without a built engine the tests fail and say how to build it; engine.test.mjs also fails on
  * anything that is not the real engine.
@@ -38,18 +39,7 @@ export function preparePkg() {
   }
   rmSync(join(WWW, 'pkg'), { recursive: true, force: true });
   cpSync(pkg, join(WWW, 'pkg'), { recursive: true });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
+  precompress(join(WWW, 'pkg'));
 }
 
 /** The size of `bytes` compressed by `gzip -9`, the command the size budgets name (node's zlib at
@@ -58,33 +48,24 @@ export function gzip9(bytes) {
   return execFileSync('gzip', ['-9c'], { input: bytes, maxBuffer: 1 << 24 }).length;
 }
 
-/** Starts `serve www` on a free 127.0.0.1 port; returns { origin, stop }. */
-export async function startServer() {
+/** Serves www/ as `make serve` does (scripts/serve.mjs) on a free 127.0.0.1 port; returns
+ *  { origin, stop }. `{ brotli: false }`: gzip only, as a portal without Brotli serves it. A process
+ *  of its own, so that the test's own work (gzip -9 of every response in bench/page) never holds up
+ *  a response. */
+export async function startServer({ brotli = true } = {}) {
   preparePkg();
-  const port = await freePort();
-  const bin = join(ROOT, 'node_modules', '.bin', 'serve');
-  const child = spawn(bin, [WWW, '-l', `tcp://127.0.0.1:${port}`, '--no-clipboard', '--no-request-logging', '--no-port-switching'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const args = [join(ROOT, 'scripts', 'serve.mjs'), '--host', '127.0.0.1', '--port', '0', ...(brotli ? [] : ['--no-brotli']), WWW];
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
-  const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    try {
-      const res = await fetch(origin + '/index.html');
-      if (res.ok) break;
-    } catch {
-      /* not up yet */
-    }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill();
-      throw new Error('static server did not start: ' + out);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const origin = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/^(http:\/\/[^/\s]+)\//);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', () => reject(new Error('static server did not start: ' + out)));
+  });
   return {
     origin,
     async stop() {
