@@ -285,18 +285,7 @@ impl Policy {
     /// of every estimate names parameters, so it was a tenth of an estimate's time; here a
     /// segment is unescaped only when it has a `~`, which no pointer the rules write has.
     pub fn value_at(&self, pointer: &str) -> Option<&Value> {
-        if pointer.is_empty() {
-            return Some(&self.merged);
-        }
-        pointer.strip_prefix('/')?.split('/').try_fold(&self.merged, |value, token| match value {
-            Value::Object(members) if token.contains('~') => members.get(&token.replace("~1", "/").replace("~0", "~")),
-            Value::Object(members) => members.get(token),
-            // An index is digits without a leading zero (RFC 6901): not "01", "+1" or "-1".
-            Value::Array(items) if token.bytes().all(|b| b.is_ascii_digit()) && (token == "0" || !token.starts_with('0')) => {
-                items.get(token.parse::<usize>().ok()?)
-            }
-            _ => None,
-        })
+        at_pointer(&self.merged, pointer)
     }
 
     /// Whether a condition id is one this pack knows (the product's eight groups or the pack's
@@ -305,6 +294,45 @@ impl Policy {
         crate::vocabulary::is_known_condition(id)
             || self.basic.chronic_outpatient.as_ref().is_some_and(|c| c.conditions.iter().any(|k| k == id))
     }
+}
+
+/// The value at a JSON Pointer (RFC 6901) in `root`: what `Value::pointer` does, written out so
+/// that a segment is unescaped only when it has a `~` (see [`Policy::value_at`]).
+pub(crate) fn at_pointer<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
+    if pointer.is_empty() {
+        return Some(root);
+    }
+    pointer.strip_prefix('/')?.split('/').try_fold(root, |value, token| match value {
+        Value::Object(members) if token.contains('~') => members.get(&unescape(token)),
+        Value::Object(members) => members.get(token),
+        // An index is digits without a leading zero (RFC 6901): not "01", "+1" or "-1".
+        Value::Array(items) if token.bytes().all(|b| b.is_ascii_digit()) && (token == "0" || !token.starts_with('0')) => {
+            items.get(token.parse::<usize>().ok()?)
+        }
+        _ => None,
+    })
+}
+
+/// A JSON Pointer segment unescaped (RFC 6901 §4: `~1` is `/`, then `~0` is `~`), in one pass
+/// over its characters: std's `str::replace` would bring a substring searcher into the wasm for
+/// this one use.
+fn unescape(token: &str) -> String {
+    let mut out = String::with_capacity(token.len());
+    let mut chars = token.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('~', Some('1')) => {
+                chars.next();
+                out.push('/');
+            }
+            ('~', Some('0')) => {
+                chars.next();
+                out.push('~');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -326,6 +354,23 @@ mod tests {
         for present in ["", "/a", "/a/b~1c", "/a/b~1c/1", "/a/b~1c/1/d~0e", "/"] {
             assert!(policy.has(present), "{present}");
             assert!(policy.value_at(present).is_some(), "{present}");
+        }
+    }
+
+    #[test]
+    fn pointers_agree_with_serde_json_on_every_escape() {
+        // Keys with every arrangement of `~`, `0`, `1` and `/`: the one-pass unescaping must read
+        // them as serde_json's two replaces (`~1` → `/`, then `~0` → `~`) do.
+        let keys = ["~", "~~", "~0", "~1", "~01", "~10", "~~1", "~0~1", "/", "~/", "a~2b", "~~01", "汉~1字"];
+        let mut pack = serde_json::Map::new();
+        for k in keys {
+            pack.insert(k.to_owned(), serde_json::json!(k));
+        }
+        let pack = Value::Object(pack);
+        let escapes = ["~", "~~", "~0", "~1", "~01", "~10", "~~1", "~0~1", "~00", "~11", "~2", "a~2b", "~~01", "~0~0", "~~0", "汉~1字", "~01~1"];
+        for token in escapes {
+            let pointer = format!("/{token}");
+            assert_eq!(at_pointer(&pack, &pointer), pack.pointer(&pointer), "{pointer}");
         }
     }
 }

@@ -356,7 +356,7 @@ fn medical_assistance(m: &Obj) -> Result<MedicalAssistance, Error> {
 fn provenance(root: &Obj, merged: &Value, sources: &IndexMap<String, Source>) -> Result<Provenance, Error> {
     let mut entries = Vec::new();
     for (pointer, path, value) in root.entries("provenance", ("参数来源", "provenance"))? {
-        if !(pointer.is_empty() || pointer.starts_with('/')) || merged.pointer(pointer).is_none() {
+        if !(pointer.is_empty() || pointer.starts_with('/')) || super::at_pointer(merged, pointer).is_none() {
             return Err(Error::new(
                 "invalid_policy",
                 path.pointer(),

@@ -3,7 +3,7 @@
 
 use crate::case::YearToDate;
 use crate::money::Money;
-use std::collections::HashMap;
+use indexmap::IndexMap;
 
 #[derive(Clone, Debug, Default)]
 pub struct YearState {
@@ -13,9 +13,9 @@ pub struct YearState {
     pub general_outpatient_paid: Money,
     pub chronic_deductible_used: Money,
     pub chronic_paid: Money,
-    pub chronic_paid_by_condition: HashMap<String, Money>,
+    pub chronic_paid_by_condition: IndexMap<String, Money>,
     pub two_diseases_deductible_used: Money,
-    pub two_diseases_paid_by_condition: HashMap<String, Money>,
+    pub two_diseases_paid_by_condition: IndexMap<String, Money>,
     /// C: the year's 合规自付 counted by 大病保险 so far.
     pub critical_compliant: Money,
     pub critical_paid: Money,
