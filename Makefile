@@ -8,7 +8,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: serve test tools browser pkg www bench size test-rust test-wasm test-types test-node test-e2e clean corpus compare fuzz
+.PHONY: serve test tools browser pkg www bench size test-rust test-wasm test-types test-node test-e2e test-engines clean corpus compare fuzz
 
 tools:
 	scripts/install-tools.sh
@@ -28,7 +28,7 @@ www: pkg
 serve: www
 	node scripts/serve.mjs --port 8080 www
 
-test: browser test-rust www test-wasm test-types test-node test-e2e
+test: browser test-rust www test-wasm test-types test-node test-e2e test-engines
 
 test-rust:
 	cargo test --all-targets
@@ -51,6 +51,11 @@ test-node: pkg
 
 test-e2e: www
 	node --test tests/e2e/
+
+# The page's main flows in Chromium, Firefox ESR and WebKit (tests/engines/); WebKit's MiniBrowser
+# needs a display, so under a virtual one.
+test-engines: www
+	xvfb-run -a node --test tests/engines/
 
 bench: www
 	cargo bench --bench estimate

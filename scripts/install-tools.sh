@@ -2,7 +2,8 @@
 # Installs what the build and the tests need, once; later runs only check. Everything comes from
 # crates.io, npm and Debian (the only registries these machines reach).
 #   scripts/install-tools.sh           Rust wasm target, wasm-bindgen-cli, wasm-pack, npm packages
-#   scripts/install-tools.sh --browser also Debian's Chromium and ChromeDriver for browser tests, and
+#   scripts/install-tools.sh --browser also Debian's Chromium and ChromeDriver, Firefox ESR and
+#                                      WebKitGTK's WebDriver (with Xvfb) for the browser tests, and
 #                                      CJK fonts so that screenshots show the page's Chinese text
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,11 @@ if [ "${1:-}" = "--browser" ]; then
   command -v chromium >/dev/null || need+=(chromium)
   command -v chromedriver >/dev/null || need+=(chromium-driver)
   dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+  # The other two engines of tests/engines/: Firefox ESR (driven over WebDriver BiDi) and WebKit
+  # (WebKitWebDriver with its MiniBrowser, under a virtual display).
+  command -v firefox-esr >/dev/null || need+=(firefox-esr)
+  command -v WebKitWebDriver >/dev/null || need+=(webkit2gtk-driver)
+  command -v xvfb-run >/dev/null || need+=(xvfb xauth)
   if [ "${#need[@]}" -gt 0 ]; then
     apt-get update -q
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"

@@ -69,7 +69,8 @@ export async function startServer({ brotli = true } = {}) {
   return {
     origin,
     async stop() {
-      if (child.exitCode !== null) return;
+      // Once is enough: a second stop (a test that stopped it to go offline) returns at once.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const done = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await done;
