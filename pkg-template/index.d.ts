@@ -4,7 +4,9 @@
 export type Amount = string | number;
 export type Category = 'ordinary' | 'low_income' | 'extreme_poverty' | 'poverty_registered' | 'marginal_low_income';
 export type Kind = 'inpatient' | 'day_surgery' | 'accident_inpatient' | 'general_outpatient' | 'chronic_outpatient' | 'two_diseases_outpatient';
-export type Level = 'village' | 'township' | 'county' | 'municipal' | 'provincial';
+/** A hospital level id the pack declares: rules.md's five for a yibao-policy/1 pack, the pack's own
+ *  for /2 (`policies()` lists each pack's `levels`). */
+export type Level = 'village' | 'township' | 'county' | 'municipal' | 'provincial' | (string & {});
 export type Referral = 'none' | 'upward' | 'downward' | 'alliance' | 'unreferred';
 export type Scheme = 'basic' | 'critical_illness' | 'medical_assistance';
 export type Basis = 'document' | 'guidance' | 'illustrative';
@@ -19,6 +21,8 @@ export interface YearToDate {
   general_outpatient_deductible_paid?: Amount;
   chronic_deductible_paid?: Amount;
   assistance_deductible_paid?: Amount;
+  /** Inpatient admissions already made this year (a repeat admission's deductible may be lower). */
+  inpatient_admissions?: number;
 }
 
 export interface Visit {
@@ -123,9 +127,11 @@ export interface YibaoError {
   error: { code: string; path: string; message: string };
 }
 
-/** A policy pack (`yibao-policy/1`); see schema/yibao-policy-1.schema.json for every field. */
+/** A policy pack (`yibao-policy/1` or `/2`); see schema/yibao-policy-1.schema.json and -2 for
+ *  every field. A /2 pack declares its own hospital `levels`. */
 export interface PolicyPack {
-  format: 'yibao-policy/1';
+  format: 'yibao-policy/1' | 'yibao-policy/2';
+  levels?: Record<string, { name: string; rank: number } | null>;
   id: string;
   name?: string;
   extends?: string;

@@ -449,7 +449,7 @@ fn fengze_two_diseases_visit_for_copd_is_refused() {
 // ---------------------------------------------------------------------------------------------
 
 /// The ids of the shipped packs, as `packs/*.json` holds them.
-const PACK_IDS: [&str; 6] = ["national-baseline", "gansu-2018", "qujing-2022", "guangdong-2025", "jinan-2023", "fengze-2021"];
+const PACK_IDS: [&str; 7] = ["national-baseline", "gansu-2018", "qujing-2022", "guangdong-2025", "jinan-2023", "fengze-2021", "quanzhou-2023"];
 
 /// Top-level keys that describe the pack rather than hold a parameter of the rules.
 const METADATA_KEYS: [&str; 9] = ["format", "id", "name", "description", "region", "effective", "extends", "sources", "provenance"];
@@ -488,7 +488,7 @@ fn parameter_leaves(merged: &Value) -> Vec<String> {
 }
 
 #[test]
-fn all_six_packs_are_shipped_and_load() {
+fn all_bundled_packs_are_shipped_and_load() {
     let ids: BTreeSet<&str> = all_packs().iter().map(|p| p.id.as_str()).collect();
     assert_eq!(ids, PACK_IDS.into_iter().collect());
     for id in PACK_IDS {
@@ -592,7 +592,13 @@ fn values_the_documents_do_not_state_are_marked_illustrative() {
 /// `"format": "date"`, and a portal's validator that honours it refuses 2018-02-30 as the engine
 /// does (2020-12 makes formats annotations unless asked).
 fn schema_validator() -> jsonschema::Validator {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/yibao-policy-1.schema.json");
+    schema_validator_for("yibao-policy/1")
+}
+
+/// The JSON Schema of a pack's format (`schema/yibao-policy-1.schema.json` or `-2`).
+fn schema_validator_for(format: &str) -> jsonschema::Validator {
+    let version = format.strip_prefix("yibao-policy/").expect("a yibao-policy format");
+    let path = format!("{}/schema/yibao-policy-{version}.schema.json", env!("CARGO_MANIFEST_DIR"));
     let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("schema file")).expect("schema is JSON");
     jsonschema::draft202012::options()
         .should_validate_formats(true)
@@ -611,17 +617,18 @@ fn raw(id: &str) -> Value {
 
 #[test]
 fn every_shipped_pack_validates_against_the_schema() {
-    let v = schema_validator();
     for id in PACK_IDS {
-        assert_eq!(schema_errors(&v, &raw(id)), Vec::<String>::new(), "{id}");
+        let pack = raw(id);
+        let v = schema_validator_for(pack["format"].as_str().unwrap());
+        assert_eq!(schema_errors(&v, &pack), Vec::<String>::new(), "{id}");
     }
 }
 
 #[test]
 fn every_merged_pack_is_a_complete_pack_by_the_schema() {
     // Without `extends` the schema demands a complete pack; a merged child must be one.
-    let v = schema_validator();
     for p in all_packs() {
+        let v = schema_validator_for(p.merged()["format"].as_str().unwrap());
         let mut merged = p.merged().clone();
         merged.as_object_mut().unwrap().remove("extends");
         assert_eq!(schema_errors(&v, &merged), Vec::<String>::new(), "{}", p.id);
@@ -804,10 +811,12 @@ fn region_620000_before_2018_06_01_is_outside_every_gansu_pack() {
 /// person, a municipal admission of 80,000 of which 75,000 in scope), dated where every pack is
 /// in force (guangdong-2025 starts 2025-07-31).
 fn large_low_income_admission(policy: &str) -> Value {
+    // A city hospital: 市级医院 where the pack has rules.md's five levels, 三级 in 泉州's tiers.
+    let level = if policy == "quanzhou-2023" { "tier3" } else { "municipal" };
     one_visit(
         policy,
         json!({"category": "low_income"}),
-        json!({"kind": "inpatient", "level": "municipal", "date": "2025-09-01",
+        json!({"kind": "inpatient", "level": level, "date": "2025-09-01",
                "total": "80000", "out_of_catalog": "3000", "class_b_self_pay": "2000"}),
     )
 }

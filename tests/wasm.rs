@@ -152,7 +152,7 @@ fn bundled_packs_and_validation() {
     let first = js_sys::Array::from(&list).get(0);
     assert_eq!((s(&first, &["levels", "0", "id"]), s(&first, &["levels", "4", "name"])), ("village".to_owned(), "省级医院".to_owned()));
     assert_eq!(get(&first, &["levels", "4", "rank"]).as_f64(), Some(5.0));
-    assert_eq!(ids, ["national-baseline", "gansu-2018", "qujing-2022", "guangdong-2025", "jinan-2023", "fengze-2021"]);
+    assert_eq!(ids, ["national-baseline", "gansu-2018", "qujing-2022", "guangdong-2025", "jinan-2023", "fengze-2021", "quanzhou-2023"]);
     // The packs are registered once; a second set is refused, not mixed in.
     let e = register_packs(js("[]")).unwrap_err();
     assert_eq!(s(&e, &["error", "code"]), "packs_registered");

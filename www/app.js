@@ -21,6 +21,7 @@ const state = {
   firstResult: true,
   est: null,
   case: null,
+  levels: [], // of the pack that computed `est`
 };
 
 init();
@@ -54,6 +55,7 @@ async function init() {
   const preset = new URLSearchParams(location.search).get('region');
   if (preset && [...$('region').options].some((o) => o.value === preset)) $('region').value = preset;
   updateRegionHint();
+  refreshLevels();
 
   if (h.case) {
     fillForm(h.case);
@@ -90,8 +92,11 @@ function wire() {
     if (t.id === 'region') {
       state.policyId = null;
       updateRegionHint();
+      refreshLevels();
     }
     if (t.dataset.field === 'kind') kindChanged(t.closest('.visit'));
+    // (drops a flagged level from a link once another is chosen)
+    if (t.dataset.field === 'level') fillLevels(t.closest('.visit'));
     if (t.dataset.field === 'referral') referralChanged(t.closest('.visit'));
     // Typed fields were already handled on input; recomputing on blur would move the layout
     // under a pointer that is on its way to a button.
@@ -120,7 +125,7 @@ function wire() {
   $('print').addEventListener('click', () => window.print());
   $('copy-link').addEventListener('click', copyLink);
   $('compare-visit').addEventListener('change', () => {
-    if (state.est) renderCompare(state.engine, state.case, state.est, Number($('compare-visit').value));
+    if (state.est) renderCompare(state.engine, state.case, state.est, Number($('compare-visit').value), state.levels);
     postHeight();
   });
   window.addEventListener('beforeprint', setPrintDate);
@@ -188,6 +193,66 @@ function updateRegionHint() {
     '。';
 }
 
+/* ---------- hospital levels ---------- */
+
+// Each pack declares its levels ({ id, name, rank } in policies(), lowest rank first).
+
+/** A region's packs over time: the union of their levels (the newest pack's entry for a shared
+ *  id), by rank; the visit's date picks the pack and the engine refuses a level it lacks. */
+function levelChoices(packs) {
+  const byId = new Map();
+  for (const p of [...packs].sort((a, b) => (a.effective.from < b.effective.from ? 1 : -1))) {
+    for (const l of p.levels ?? []) if (!byId.has(l.id)) byId.set(l.id, l);
+  }
+  return [...byId.values()].sort((a, b) => a.rank - b.rank);
+}
+
+/** A linked pack's levels, else the chosen region's, else (no region yet) the national baseline's. */
+function offeredLevels() {
+  const code = $('region').value;
+  const packs = state.policies.filter((p) => (state.policyId ? p.id === state.policyId : code ? p.region.code === code : p.id === 'national-baseline'));
+  return levelChoices(packs.length ? packs : state.policies);
+}
+
+function packLevels(policyId) {
+  const p = state.policies.find((x) => x.id === policyId);
+  return p ? levelChoices([p]) : offeredLevels();
+}
+
+/** Fills `sel` with `choices`, choosing `want` if offered, else `fallback`. With `keep`, a `want`
+ *  not offered (a shared link's) stays, flagged, so the engine's message shows at the field
+ *  instead of another level being estimated silently. */
+function setLevelOptions(sel, choices, want, fallback, keep, none) {
+  const opts = choices.map((l) => new Option(l.name, l.id));
+  let value = choices.some((l) => l.id === want) ? want : fallback;
+  if (keep && want && value !== want) {
+    const offered = offeredLevels().some((l) => l.id === want);
+    const name = state.policies.flatMap((p) => p.levels ?? []).find((l) => l.id === want)?.name ?? want;
+    opts.push(new Option(`${name}（${offered ? '须低于本次就诊的医院级别' : '所选地区的政策没有这一级别'}）`, want));
+    value = want;
+  }
+  if (!opts.length && none) opts.push(new Option(none, ''));
+  sel.replaceChildren(...opts);
+  sel.value = value ?? '';
+}
+
+/** A visit's level (kept if offered, else rank 3, else the middle one) and referred_from. */
+function fillLevels(row, want, wantFrom, fromLink = false) {
+  const sel = row.querySelector('[data-field=level]');
+  const levels = offeredLevels();
+  const dflt = (levels.find((l) => l.rank === 3) ?? levels[(levels.length - 1) >> 1])?.id;
+  setLevelOptions(sel, levels, want ?? sel.value, dflt, fromLink);
+  // An upward referral comes from a lower rank; the nearest one by default.
+  const at = levels.find((l) => l.id === sel.value);
+  const below = at ? levels.filter((l) => l.rank < at.rank) : [];
+  const from = row.querySelector('[data-field=referred_from]');
+  setLevelOptions(from, below, wantFrom ?? from.value, below.at(-1)?.id, fromLink, '（没有更低级别的医院）');
+}
+
+function refreshLevels() {
+  for (const row of visitsBox.querySelectorAll('.visit')) fillLevels(row);
+}
+
 /* ---------- visits ---------- */
 
 function addVisit(data) {
@@ -200,6 +265,8 @@ function addVisit(data) {
   const date = row.querySelector('[data-field=date]');
   date.value = data?.date ?? today();
   visitsBox.append(row);
+  const str = (x) => (x == null ? undefined : String(x));
+  fillLevels(row, str(data?.level), str(data?.referred_from), Boolean(data));
   if (data) setVisit(row, data);
   renumber();
   kindChanged(row);
@@ -279,7 +346,8 @@ function readCase() {
     }
     const ref = get('referral');
     if (ref !== 'none') v.referral = ref;
-    if (ref === 'upward') v.referred_from = get('referred_from');
+    // (none when no level is below: the engine asks for one)
+    if (ref === 'upward' && get('referred_from')) v.referred_from = get('referred_from');
     return v;
   });
   return c;
@@ -321,7 +389,7 @@ function setVisit(row, v) {
     if (el.tagName === 'SELECT' && ![...el.options].some((o) => o.value === String(val))) return;
     el.value = String(val);
   };
-  for (const f of ['kind', 'level', 'date', 'total', 'condition', 'out_of_catalog', 'class_b_self_pay', 'tcm', 'referral', 'referred_from']) set(f, v[f]);
+  for (const f of ['kind', 'date', 'total', 'condition', 'out_of_catalog', 'class_b_self_pay', 'tcm', 'referral']) set(f, v[f]);
   if (v.out_of_catalog != null || v.class_b_self_pay != null || v.tcm != null || (v.referral && v.referral !== 'none')) row.querySelector('[data-more]').open = true;
 }
 
@@ -371,9 +439,10 @@ function compute({ focus = false, announce = true, updateLink = true } = {}) {
   }
   state.est = est;
   state.case = c;
-  renderResult(est, c);
-  fillCompareChoices(c);
-  renderCompare(state.engine, c, est, Number($('compare-visit').value || 0));
+  state.levels = packLevels(est.policy?.id);
+  renderResult(est, c, state.levels);
+  fillCompareChoices(c, state.levels);
+  renderCompare(state.engine, c, est, Number($('compare-visit').value || 0), state.levels);
   setPrintDate();
   $('share-url').value = shareUrl(c);
   $('result-empty').hidden = true;

@@ -49,19 +49,23 @@ pub struct YearToDate {
     pub general_outpatient_deductible_paid: Money,
     pub chronic_deductible_paid: Money,
     pub assistance_deductible_paid: Money,
+    /// Inpatient admissions already made this year (rules.md v2 §1: the n-th admission's
+    /// deductible factor).
+    pub inpatient_admissions: u32,
 }
 
 #[derive(Clone, Debug)]
 pub struct Visit {
     pub kind: Kind,
-    pub level: Level,
+    /// A level id; whether the pack declares it is checked once the pack is known.
+    pub level: String,
     pub date: Date,
     pub total: Money,
     pub out_of_catalog: Option<Money>,
     pub class_b_self_pay: Option<Money>,
     pub tcm: Money,
     pub referral: Referral,
-    pub referred_from: Option<Level>,
+    pub referred_from: Option<String>,
     pub condition: Option<String>,
 }
 
@@ -115,6 +119,7 @@ fn person(p: &Obj) -> Result<Person, Error> {
             "general_outpatient_deductible_paid",
             "chronic_deductible_paid",
             "assistance_deductible_paid",
+            "inpatient_admissions",
         ],
     )? {
         None => YearToDate::default(),
@@ -129,6 +134,7 @@ fn person(p: &Obj) -> Result<Person, Error> {
                 general_outpatient_deductible_paid: amt("general_outpatient_deductible_paid", ("本年普通门诊起付线已付", "general outpatient deductible met this year"))?,
                 chronic_deductible_paid: amt("chronic_deductible_paid", ("本年门诊慢特病起付线已付", "chronic outpatient deductible met this year"))?,
                 assistance_deductible_paid: amt("assistance_deductible_paid", ("本年医疗救助起付线已付", "assistance deductible met this year"))?,
+                inpatient_admissions: admissions(&y)?,
             }
         }
     };
@@ -143,7 +149,7 @@ fn visit(value: &Value, path: Path) -> Result<Visit, Error> {
         &["kind", "level", "date", "total", "out_of_catalog", "class_b_self_pay", "tcm", "referral", "referred_from", "condition"],
     )?;
     let kind = v.vocab::<Kind>("kind")?;
-    let level = v.vocab::<Level>("level")?;
+    let level = v.str("level", Level::WHAT)?.to_owned();
     let date_text = v.str("date", ("就诊日期", "date"))?;
     let date = Date::parse(date_text).ok_or_else(|| {
         Error::new(
@@ -158,7 +164,7 @@ fn visit(value: &Value, path: Path) -> Result<Visit, Error> {
     let class_b_self_pay = v.opt_amount("class_b_self_pay", CLASS_B)?;
     let tcm = v.opt_amount("tcm", ("中医适宜技术和中药饮片费用", "tcm"))?.unwrap_or(Money::ZERO);
     let referral = v.opt_vocab::<Referral>("referral")?.unwrap_or(Referral::None);
-    let referred_from = v.opt_vocab::<Level>("referred_from")?;
+    let referred_from = v.opt_str("referred_from", Level::WHAT)?.map(str::to_owned);
     let condition = v.opt_str("condition", ("病种", "condition"))?.map(str::to_owned);
 
     // The split must fit in the total. Name the field that makes it overflow.
@@ -181,21 +187,13 @@ fn visit(value: &Value, path: Path) -> Result<Visit, Error> {
             ));
         }
     }
-    match (referral, referred_from) {
+    match (referral, &referred_from) {
         (Referral::Upward, None) => {
             return Err(Error::new(
                 "missing_field",
                 v.at("referred_from"),
                 "上转须填写转出医疗机构的级别（referred_from）",
                 "an upward referral needs referred_from (the level referred from)",
-            ))
-        }
-        (Referral::Upward, Some(from)) if from >= level => {
-            return Err(Error::new(
-                "invalid_value",
-                v.at("referred_from"),
-                format_args!("上转应从较低级别转入较高级别：{} 不低于 {}", from.id(), level.id()),
-                format_args!("an upward referral goes from a lower level: {} is not below {}", from.id(), level.id()),
             ))
         }
         (r, Some(_)) if r != Referral::Upward => {
@@ -226,4 +224,19 @@ fn visit(value: &Value, path: Path) -> Result<Visit, Error> {
         ));
     }
     Ok(Visit { kind, level, date, total, out_of_catalog, class_b_self_pay, tcm, referral, referred_from, condition })
+}
+
+/// `year_to_date.inpatient_admissions`: a whole number of admissions, 0 to 366.
+fn admissions(y: &Obj) -> Result<u32, Error> {
+    let Some(v) = y.get("inpatient_admissions") else { return Ok(0) };
+    let n = crate::input::number::parse_decimal(v).filter(|d| d.is_integer() && !d.is_sign_negative() && *d <= rust_decimal::Decimal::from(366));
+    match n.and_then(|d| u32::try_from(d.mantissa() / 10i128.pow(d.scale())).ok()) {
+        Some(n) => Ok(n),
+        None => Err(Error::new(
+            "invalid_value",
+            y.at("inpatient_admissions"),
+            "本年已住院次数（inpatient_admissions）必须是 0 到 366 之间的整数",
+            "inpatient_admissions must be a whole number from 0 to 366",
+        )),
+    }
 }

@@ -21,6 +21,7 @@ const EMBEDDED: &[&str] = &[
     include_str!("../../packs/guangdong-2025.json"),
     include_str!("../../packs/jinan-2023.json"),
     include_str!("../../packs/fengze-2021.json"),
+    include_str!("../../packs/quanzhou-2023.json"),
 ];
 #[cfg(target_arch = "wasm32")]
 const EMBEDDED: &[&str] = &[];

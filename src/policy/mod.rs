@@ -18,8 +18,10 @@ use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::Value;
 
-/// The format string every pack carries.
-pub const FORMAT: &str = "yibao-policy/1";
+/// The format strings a pack may carry: /1 (the seed documents' five hospital levels) and /2
+/// (levels declared by the pack, repeat admissions; policy-format.md "Format yibao-policy/2").
+pub const FORMAT_1: &str = "yibao-policy/1";
+pub const FORMAT_2: &str = "yibao-policy/2";
 
 #[derive(Clone, Debug)]
 pub struct Policy {
@@ -33,6 +35,8 @@ pub struct Policy {
     pub medical_assistance: Option<MedicalAssistance>,
     pub estimation: Estimation,
     pub provenance: Provenance,
+    /// The hospital levels a case may name, lowest rank first.
+    pub levels: Levels,
     /// The merged pack as JSON, to show each parameter's value beside its source.
     merged: Value,
 }
@@ -63,23 +67,52 @@ pub struct PolicyListing<'p> {
     pub name: &'p str,
     pub region: &'p Region,
     pub effective: &'p Effective,
-    pub levels: Vec<DeclaredLevel>,
+    pub levels: &'p [DeclaredLevel],
 }
 
 impl PolicyListing<'_> {
     pub fn of(p: &Policy) -> PolicyListing<'_> {
         let PolicySummary { id, name, region, effective } = PolicySummary::of(p);
-        PolicyListing { id, name, region, effective, levels: p.levels() }
+        PolicyListing { id, name, region, effective, levels: &p.levels.0 }
     }
 }
 
 /// A hospital level a pack declares (policy-format.md §1): its id, the name a page shows, and
 /// its rank, which orders levels for referral.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DeclaredLevel {
-    pub id: &'static str,
-    pub name: &'static str,
+    pub id: String,
+    pub name: String,
     pub rank: u32,
+}
+
+/// A pack's hospital levels, lowest rank first (equal ranks in the pack's order).
+#[derive(Clone, Debug, Default)]
+pub struct Levels(pub Vec<DeclaredLevel>);
+
+impl Levels {
+    /// rules.md's five, as a `yibao-policy/1` pack has them (and the national baseline declares).
+    pub fn baseline() -> Levels {
+        Levels((1..).zip(Level::ALL).map(|(rank, level)| DeclaredLevel { id: level.id().to_owned(), name: level.zh().to_owned(), rank }).collect())
+    }
+
+    pub fn get(&self, id: &str) -> Option<&DeclaredLevel> {
+        self.0.iter().find(|l| l.id == id)
+    }
+
+    /// The name a resident reads; the id itself for a level the pack does not declare.
+    pub fn name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.get(id).map_or(id, |l| l.name.as_str())
+    }
+
+    /// "village（村卫生室）、township（…）" for messages.
+    pub fn allowed_zh(&self) -> String {
+        self.0.iter().map(|l| format!("{}（{}）", l.id, l.name)).collect::<Vec<_>>().join("、")
+    }
+
+    pub fn allowed_en(&self) -> String {
+        self.0.iter().map(|l| l.id.as_str()).collect::<Vec<_>>().join(", ")
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -119,6 +152,9 @@ pub struct Source {
     pub date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// When the text at `url` was read (format /2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retrieved: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -137,13 +173,17 @@ pub struct LevelBenefit {
 
 #[derive(Clone, Debug)]
 pub struct Inpatient {
-    pub levels: IndexMap<Level, LevelBenefit>,
+    /// By level id (declared in `Policy::levels`).
+    pub levels: IndexMap<String, LevelBenefit>,
     pub annual_cap: Option<Money>,
     /// 日间手术 deductible factor (曲政办发〔2022〕65号: 0.5, 起付标准减半); 1 when absent.
     pub day_surgery_deductible_factor: Rate,
     pub referral: ReferralRules,
-    pub unreferred_rate: IndexMap<Level, Rate>,
-    pub tcm_full_levels: Vec<Level>,
+    pub unreferred_rate: IndexMap<String, Rate>,
+    pub tcm_full_levels: Vec<String>,
+    /// The deductible's factor for the 1st, 2nd, 3rd … admission of the year; the last holds for
+    /// every later one (format /2; `[1]` otherwise).
+    pub repeat_deductible_factors: Vec<Rate>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,7 +198,7 @@ pub struct ReferralRules {
 
 #[derive(Clone, Debug)]
 pub struct GeneralOutpatient {
-    pub levels: IndexMap<Level, Rate>,
+    pub levels: IndexMap<String, Rate>,
     pub annual_deductible: Money,
     pub per_visit_cap: Option<Money>,
     pub annual_cap: Option<Money>,
@@ -261,12 +301,6 @@ impl Policy {
         }
         let merged = merge::resolve(pack, lookup).map_err(Error::into_policy_error)?;
         validate::policy(merged).map_err(Error::into_policy_error)
-    }
-
-    /// The hospital levels a case may name under this pack, lowest rank first. A
-    /// `yibao-policy/1` pack has rules.md's five, from 村卫生室 (1) to 省级医院 (5).
-    pub fn levels(&self) -> Vec<DeclaredLevel> {
-        (1..).zip(Level::ALL).map(|(rank, level)| DeclaredLevel { id: level.id(), name: level.zh(), rank }).collect()
     }
 
     /// The merged pack as JSON (its `extends` resolved).

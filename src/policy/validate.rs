@@ -11,6 +11,11 @@ const TOP: &[&str] = &[
     "format", "id", "name", "description", "region", "effective", "extends", "sources", "basic",
     "critical_illness", "medical_assistance", "estimation", "provenance",
 ];
+/// Format /2 adds the pack's own hospital levels.
+const TOP_2: &[&str] = &[
+    "format", "id", "name", "description", "region", "effective", "extends", "sources", "basic",
+    "critical_illness", "medical_assistance", "estimation", "provenance", "levels",
+];
 
 const DEDUCTIBLE: Label = ("起付线", "deductible");
 const RATE: Label = ("报销比例", "rate");
@@ -18,14 +23,15 @@ const ANNUAL_CAP: Label = ("年度最高支付限额", "annual cap");
 const ANNUAL_DEDUCTIBLE: Label = ("年度起付线", "annual deductible");
 
 pub fn policy(merged: Value) -> Result<Policy, Error> {
-    let root = Obj::new(&merged, Path::root(), PathStyle::Pointer, TOP)?;
+    let v2 = merged.get("format").and_then(Value::as_str) == Some(FORMAT_2);
+    let root = Obj::new(&merged, Path::root(), PathStyle::Pointer, if v2 { TOP_2 } else { TOP })?;
     let format = root.str("format", ("格式版本", "format"))?;
-    if format != FORMAT {
+    if format != FORMAT_1 && format != FORMAT_2 {
         return Err(Error::new(
             "invalid_policy",
             root.at("format"),
-            format_args!("不支持的政策包格式“{format}”，应为“{FORMAT}”"),
-            format_args!("unsupported format \"{format}\"; expected \"{FORMAT}\""),
+            format_args!("不支持的政策包格式“{format}”，应为“{FORMAT_2}”或“{FORMAT_1}”"),
+            format_args!("unsupported format \"{format}\"; expected \"{FORMAT_2}\" or \"{FORMAT_1}\""),
         ));
     }
     let id = root.str("id", ("政策包 id", "id"))?;
@@ -49,8 +55,9 @@ pub fn policy(merged: Value) -> Result<Policy, Error> {
         Region { code: code.to_owned(), name: r.text("name", ("统筹区名称", "region name"))?.to_owned() }
     };
     let effective = effective(&root)?;
-    let sources = sources(&root)?;
-    let basic = basic(&root.obj("basic", ("基本医保", "basic"), &["inpatient", "general_outpatient", "chronic_outpatient", "two_diseases"])?)?;
+    let sources = sources(&root, v2)?;
+    let levels = if v2 { declared_levels(&root)? } else { Levels::baseline() };
+    let basic = basic(&root.obj("basic", ("基本医保", "basic"), &["inpatient", "general_outpatient", "chronic_outpatient", "two_diseases"])?, &levels, v2)?;
     let critical_illness = critical_illness(&root)?;
     let medical_assistance = root
         .opt_obj("medical_assistance", &["covers", "categories"])?
@@ -72,6 +79,7 @@ pub fn policy(merged: Value) -> Result<Policy, Error> {
         medical_assistance,
         estimation,
         provenance,
+        levels,
         merged,
     })
 }
@@ -96,12 +104,15 @@ fn effective(root: &Obj) -> Result<Effective, Error> {
     Ok(Effective { from, until })
 }
 
-fn sources(root: &Obj) -> Result<IndexMap<String, Source>, Error> {
+fn sources(root: &Obj, v2: bool) -> Result<IndexMap<String, Source>, Error> {
     let mut out = IndexMap::new();
     for (key, path, value) in root.entries("sources", ("政策文件", "sources"))? {
-        let s = Obj::new(value, path, PathStyle::Pointer, &["number", "title", "issuer", "date", "url"])?;
+        // Format /2: where the text was read (`url`) and when (`retrieved`).
+        let allowed: &[&str] = if v2 { &["number", "title", "issuer", "date", "url", "retrieved"] } else { &["number", "title", "issuer", "date", "url"] };
+        let s = Obj::new(value, path, PathStyle::Pointer, allowed)?;
         let opt = |k| s.opt_str(k, ("文字", "text")).map(|v| v.map(str::to_owned));
         date(&s, "date")?;
+        date(&s, "retrieved")?;
         out.insert(
             key.to_owned(),
             Source {
@@ -110,6 +121,7 @@ fn sources(root: &Obj) -> Result<IndexMap<String, Source>, Error> {
                 issuer: opt("issuer")?,
                 date: opt("date")?,
                 url: opt("url")?,
+                retrieved: opt("retrieved")?,
             },
         );
     }
@@ -117,6 +129,24 @@ fn sources(root: &Obj) -> Result<IndexMap<String, Source>, Error> {
 }
 
 /// A required list of vocabulary ids (it may be empty).
+/// A list of declared level ids, each once.
+fn level_list(obj: &Obj, key: &str, levels: &Levels) -> Result<Vec<String>, Error> {
+    let mut out: Vec<String> = Vec::new();
+    for (path, v) in obj.required_array(key, crate::vocabulary::Level::WHAT)? {
+        let id = declared(levels, fields::as_str(v, &path, PathStyle::Pointer, crate::vocabulary::Level::WHAT)?, &path)?;
+        if out.contains(&id) {
+            return Err(Error::new(
+                "invalid_policy",
+                path.pointer(),
+                format_args!("列表中“{id}”重复出现"),
+                format_args!("\"{id}\" is listed twice"),
+            ));
+        }
+        out.push(id);
+    }
+    Ok(out)
+}
+
 fn vocab_list<V: Vocabulary + PartialEq>(obj: &Obj, key: &str) -> Result<Vec<V>, Error> {
     let mut out: Vec<V> = Vec::new();
     for (path, v) in obj.required_array(key, V::WHAT)? {
@@ -134,26 +164,81 @@ fn vocab_list<V: Vocabulary + PartialEq>(obj: &Obj, key: &str) -> Result<Vec<V>,
     Ok(out)
 }
 
-fn level_map<T>(obj: &Obj, key: &str, label: Label, mut read: impl FnMut(Obj) -> Result<T, Error>, allowed: &[&str]) -> Result<IndexMap<Level, T>, Error> {
+/// A level id that the pack must declare (policy-format.md §1).
+fn declared(levels: &Levels, id: &str, path: &Path) -> Result<String, Error> {
+    match levels.get(id) {
+        Some(level) => Ok(level.id.clone()),
+        None => Err(Error::new(
+            "invalid_policy",
+            path.pointer(),
+            format_args!("未知的医疗机构级别“{id}”，可选：{}", levels.allowed_zh()),
+            format_args!("unknown hospital level \"{id}\"; allowed: {}", levels.allowed_en()),
+        )),
+    }
+}
+
+fn level_map<T>(
+    obj: &Obj,
+    key: &str,
+    label: Label,
+    levels: &Levels,
+    mut read: impl FnMut(Obj) -> Result<T, Error>,
+    allowed: &[&str],
+) -> Result<IndexMap<String, T>, Error> {
     let mut out = IndexMap::new();
     for (id, path, value) in obj.entries(key, label)? {
-        let level = fields::vocab::<Level>(&Value::String(id.to_owned()), &path, PathStyle::Pointer)?;
+        let level = declared(levels, id, &path)?;
         out.insert(level, read(Obj::new(value, path, PathStyle::Pointer, allowed)?)?);
     }
     Ok(out)
 }
 
-fn basic(b: &Obj) -> Result<Basic, Error> {
-    let ip = b.obj(
-        "inpatient",
-        ("住院待遇", "inpatient benefit"),
-        &["levels", "annual_cap", "day_surgery_deductible_factor", "referral", "unreferred_rate", "tcm_full_levels"],
-    )?;
+/// Format /2's `levels`: `{ ID: { "name", "rank" } }`, a `null` entry removing an inherited one.
+fn declared_levels(root: &Obj) -> Result<Levels, Error> {
+    const LEVELS: Label = ("医疗机构级别", "levels");
+    let mut out: Vec<DeclaredLevel> = Vec::new();
+    for (id, path, value) in root.entries("levels", LEVELS)? {
+        if id.is_empty() || id.len() > 32 || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+            return Err(Error::new(
+                "invalid_policy",
+                path.pointer(),
+                format_args!("医疗机构级别 id“{id}”只能由 1–32 个小写字母、数字和 _ 组成"),
+                format_args!("level id \"{id}\" must be 1–32 lowercase letters, digits and _"),
+            ));
+        }
+        let l = Obj::new(value, path, PathStyle::Pointer, &["name", "rank"])?;
+        let name = l.text("name", ("级别名称", "level name"))?.to_owned();
+        let rank = l.required("rank", ("级别顺序", "rank"))?;
+        let Some(rank) = rank.as_u64().filter(|r| (1..=1000).contains(r)) else {
+            return Err(Error::new(
+                "invalid_policy",
+                l.at("rank"),
+                "级别顺序（rank）必须是 1 到 1000 之间的整数，转诊时按它区分上转和下转",
+                "rank must be a whole number from 1 to 1000 (it orders levels for referral)",
+            ));
+        };
+        // Lowest rank first; equal ranks keep the pack's order. (A pack has a handful of levels.)
+        let rank = rank as u32;
+        let at = out.iter().position(|l| l.rank > rank).unwrap_or(out.len());
+        out.insert(at, DeclaredLevel { id: id.to_owned(), name, rank });
+    }
+    if out.is_empty() {
+        return Err(Error::new("invalid_policy", root.at("levels"), "至少需要声明一个医疗机构级别（levels）", "at least one hospital level must be declared (levels)"));
+    }
+    Ok(Levels(out))
+}
+
+fn basic(b: &Obj, declared_levels: &Levels, v2: bool) -> Result<Basic, Error> {
+    const INPATIENT: &[&str] = &["levels", "annual_cap", "day_surgery_deductible_factor", "referral", "unreferred_rate", "tcm_full_levels"];
+    const INPATIENT_2: &[&str] =
+        &["levels", "annual_cap", "day_surgery_deductible_factor", "referral", "unreferred_rate", "tcm_full_levels", "repeat_deductible_factors"];
+    let ip = b.obj("inpatient", ("住院待遇", "inpatient benefit"), if v2 { INPATIENT_2 } else { INPATIENT })?;
     ip.required("levels", ("各级医疗机构待遇", "levels"))?;
     let levels = level_map(
         &ip,
         "levels",
         ("各级医疗机构待遇", "levels"),
+        declared_levels,
         |l| Ok(LevelBenefit { deductible: l.amount("deductible", DEDUCTIBLE)?, rate: l.rate("rate", RATE)? }),
         &["deductible", "rate"],
     )?;
@@ -167,9 +252,19 @@ fn basic(b: &Obj) -> Result<Basic, Error> {
     };
     let mut unreferred_rate = IndexMap::new();
     for (id, path, value) in ip.entries("unreferred_rate", ("未按规定转诊报销比例", "unreferred rate"))? {
-        let level = fields::vocab::<Level>(&Value::String(id.to_owned()), &path, PathStyle::Pointer)?;
+        let level = declared(declared_levels, id, &path)?;
         unreferred_rate.insert(level, fields::rate(value, &path, PathStyle::Pointer, RATE)?);
     }
+    let repeat_deductible_factors = if ip.has("repeat_deductible_factors") {
+        let label = ("再次住院起付线系数", "repeat deductible factors");
+        let items = ip.required_array("repeat_deductible_factors", label)?;
+        if items.is_empty() {
+            return Err(Error::new("invalid_policy", ip.at("repeat_deductible_factors"), "至少需要一个系数（第 1 次住院）", "at least one factor (the first admission) is required"));
+        }
+        items.iter().map(|(path, v)| fields::rate(v, path, PathStyle::Pointer, label)).collect::<Result<_, _>>()?
+    } else {
+        vec![Rate::ONE]
+    };
     let inpatient = Inpatient {
         levels,
         annual_cap: ip.opt_amount("annual_cap", ANNUAL_CAP)?,
@@ -179,14 +274,15 @@ fn basic(b: &Obj) -> Result<Basic, Error> {
         },
         referral,
         unreferred_rate,
-        tcm_full_levels: if ip.has("tcm_full_levels") { vocab_list(&ip, "tcm_full_levels")? } else { Vec::new() },
+        tcm_full_levels: if ip.has("tcm_full_levels") { level_list(&ip, "tcm_full_levels", declared_levels)? } else { Vec::new() },
+        repeat_deductible_factors,
     };
 
     let general_outpatient = b
         .opt_obj("general_outpatient", &["levels", "annual_deductible", "per_visit_cap", "annual_cap"])?
         .map(|g| {
             Ok::<_, Error>(GeneralOutpatient {
-                levels: level_map(&g, "levels", ("各级医疗机构待遇", "levels"), |l| l.rate("rate", RATE), &["rate"])?,
+                levels: level_map(&g, "levels", ("各级医疗机构待遇", "levels"), declared_levels, |l| l.rate("rate", RATE), &["rate"])?,
                 annual_deductible: g.opt_amount("annual_deductible", ANNUAL_DEDUCTIBLE)?.unwrap_or(Money::ZERO),
                 per_visit_cap: g.opt_amount("per_visit_cap", ("每次最高支付", "per-visit cap"))?,
                 annual_cap: g.opt_amount("annual_cap", ANNUAL_CAP)?,

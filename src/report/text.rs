@@ -5,7 +5,7 @@ use crate::rules::estimate::{Amounts, Estimate};
 use crate::explain::Effect;
 use crate::policy::Basis;
 use crate::money::Money;
-use crate::vocabulary::{Kind, Level, Vocabulary};
+use crate::vocabulary::{Kind, Vocabulary};
 use std::fmt::Write;
 
 /// One row of the table: its label and the amount it shows.
@@ -43,7 +43,7 @@ pub fn render(e: &Estimate) -> String {
     let _ = writeln!(out, "政策：{}（{}，{} {until}）", p.name, p.id, p.effective.from);
     for (i, v) in e.visits.iter().enumerate() {
         let kind = Kind::from_id(v.kind).map_or(v.kind, Kind::zh);
-        let level = Level::from_id(v.level).map_or(v.level, Level::zh);
+        let level = e.pack.levels.name(&v.level);
         let _ = writeln!(out, "\n第 {} 次就诊：{} {} · {}", i + 1, v.date, kind, level);
         table(&mut out, &v.amounts);
         let _ = writeln!(out, "  计算过程：");

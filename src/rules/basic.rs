@@ -7,13 +7,13 @@ use crate::error::Error;
 use crate::explain::{exact, yuan, Effect, Scheme, Step, Steps, Warning};
 use crate::money::{Exact, Money, Rate};
 use super::payment::{annual_deductible, at_rate, limit};
-use crate::policy::{Basic, Inpatient};
-use crate::vocabulary::{condition_zh, Kind, Level, Referral, Vocabulary};
+use crate::policy::{Inpatient, Levels, Policy};
+use crate::vocabulary::{condition_zh, Kind, Referral};
 use super::year::YearState;
 
 /// What 基本医保 pays for one visit from its in-scope cost `e`.
 pub fn pay(
-    basic: &Basic,
+    policy: &Policy,
     visit: &Visit,
     index: usize,
     e: Money,
@@ -21,6 +21,7 @@ pub fn pay(
     steps: &mut Vec<Step>,
     warnings: &mut Vec<Warning>,
 ) -> Result<Money, Error> {
+    let (basic, levels) = (&policy.basic, &policy.levels);
     let mut steps = Steps { scheme: Scheme::Basic, out: steps };
     let mut not_covered = |steps: &mut Steps, text: String, param: &str| {
         steps.push("not_covered", Effect::Info, Money::ZERO, text.clone(), vec![param.to_owned()]);
@@ -28,23 +29,23 @@ pub fn pay(
         Ok(Money::ZERO)
     };
     match visit.kind {
-        Kind::Inpatient | Kind::DaySurgery | Kind::AccidentInpatient => inpatient(&basic.inpatient, visit, index, e, year, &mut steps),
+        Kind::Inpatient | Kind::DaySurgery | Kind::AccidentInpatient => inpatient(&basic.inpatient, levels, visit, index, e, year, &mut steps),
         Kind::GeneralOutpatient => {
             let Some(go) = &basic.general_outpatient else {
                 return not_covered(&mut steps, "本政策没有普通门诊统筹待遇，基本医保不支付".into(), "/basic");
             };
-            let Some(&rate) = go.levels.get(&visit.level) else {
-                let covered = levels_zh(&go.levels);
+            let Some(&rate) = go.levels.get(visit.level.as_str()) else {
+                let covered = levels_zh(levels, &go.levels);
                 return not_covered(
                     &mut steps,
-                    format!("普通门诊在{}不在基本医保报销范围内（本地普通门诊统筹覆盖：{}）", visit.level.zh(), covered.join("、")),
+                    format!("普通门诊在{}不在基本医保报销范围内（本地普通门诊统筹覆盖：{}）", levels.name(&visit.level), covered.join("、")),
                     "/basic/general_outpatient/levels",
                 );
             };
             const P: &str = "/basic/general_outpatient";
             let ded = annual_deductible(&mut steps, "general_outpatient.deductible", "普通门诊年度起付线", e, go.annual_deductible, &mut year.general_outpatient_deductible_used, format!("{P}/annual_deductible"))?;
             let base = e.sub(ded)?;
-            let paid = at_rate(&mut steps, "general_outpatient.rate", &format!("{}普通门诊政策范围内费用{}", visit.level.zh(), after_deductible(base, ded)), base, rate, format!("{P}/levels/{}/rate", visit.level.id()))?;
+            let paid = at_rate(&mut steps, "general_outpatient.rate", &format!("{}普通门诊政策范围内费用{}", levels.name(&visit.level), after_deductible(base, ded)), base, rate, format!("{P}/levels/{}/rate", visit.level))?;
             let paid = limit(&mut steps, "general_outpatient.per_visit_cap", "普通门诊每次最高支付", paid, go.per_visit_cap, Money::ZERO, format!("{P}/per_visit_cap"))?;
             let paid = limit(&mut steps, "general_outpatient.annual_cap", "普通门诊年度最高支付限额", paid, go.annual_cap, year.general_outpatient_paid, format!("{P}/annual_cap"))?;
             year.general_outpatient_paid = year.general_outpatient_paid.add(paid)?;
@@ -88,9 +89,9 @@ pub fn pay(
     }
 }
 
-/// The names of the levels a table has, from the lowest to the highest, for messages.
-fn levels_zh<V>(table: &indexmap::IndexMap<Level, V>) -> Vec<&'static str> {
-    Level::ALL.iter().filter(|l| table.contains_key(*l)).map(|l| l.zh()).collect()
+/// The names of the levels a table has, from the lowest rank to the highest, for messages.
+fn levels_zh<'a, V>(levels: &'a Levels, table: &indexmap::IndexMap<String, V>) -> Vec<&'a str> {
+    levels.0.iter().filter(|l| table.contains_key(&l.id)).map(|l| l.name.as_str()).collect()
 }
 
 /// "（扣除起付线后）的 1,000.00 元" or " 1,000.00 元".
@@ -102,51 +103,65 @@ fn after_deductible(base: Money, deductible: Money) -> String {
     }
 }
 
-fn inpatient(ip: &Inpatient, visit: &Visit, index: usize, e: Money, year: &mut YearState, steps: &mut Steps) -> Result<Money, Error> {
+fn inpatient(ip: &Inpatient, levels: &Levels, visit: &Visit, index: usize, e: Money, year: &mut YearState, steps: &mut Steps) -> Result<Money, Error> {
     const P: &str = "/basic/inpatient";
-    let level = visit.level;
-    let Some(benefit) = ip.levels.get(&level) else {
-        let covered = levels_zh(&ip.levels);
+    let level = visit.level.as_str();
+    let name = |id: &'_ str| levels.name(id).to_owned();
+    let Some(benefit) = ip.levels.get(level) else {
+        let covered = levels_zh(levels, &ip.levels);
         return Err(Error::new(
             "no_inpatient_benefit",
             format!("visits[{index}].level"),
-            format_args!("本政策在{}没有住院待遇（有住院待遇的级别：{}）", level.zh(), covered.join("、")),
-            format_args!("no inpatient benefit at level {} in this policy", level.id()),
+            format_args!("本政策在{}没有住院待遇（有住院待遇的级别：{}）", name(level), covered.join("、")),
+            format_args!("no inpatient benefit at level {level} in this policy"),
         ));
     };
+    // rules.md v2 §1: the admissions of the year in date order; an alliance transfer continues
+    // the admission before it (视为一次住院) and is not counted.
+    if visit.referral != Referral::Alliance {
+        year.admissions = year.admissions.saturating_add(1);
+    }
+    let admission = year.admissions.max(1);
 
     // 1–3: the deductible for this stay, kept exact: rules.md rounds only what is paid, and a
     // deductible × a day-surgery factor may have a third decimal.
     let mut d = Exact::from(benefit.deductible);
-    let mut params = vec![format!("{P}/levels/{}/deductible", level.id())];
-    let mut what = format!("{}住院起付线 {}", level.zh(), yuan(benefit.deductible));
+    let mut params = vec![format!("{P}/levels/{level}/deductible")];
+    let mut what = format!("{}住院起付线 {}", name(level), yuan(benefit.deductible));
     let factor = ip.day_surgery_deductible_factor;
     if visit.kind == Kind::DaySurgery && factor != Rate::ONE {
         d = benefit.deductible.times(factor)?;
         what = format!("日间手术起付线 = {what} × {} = {} 元", factor.percent(), exact(d));
         params.push(format!("{P}/day_surgery_deductible_factor"));
     }
-    match (visit.referral, visit.referred_from) {
+    let factors = &ip.repeat_deductible_factors;
+    let repeat = factors.get((admission as usize).min(factors.len()).saturating_sub(1)).copied().unwrap_or(Rate::ONE);
+    if repeat != Rate::ONE {
+        d = d.times(repeat)?;
+        what = format!("{what}；本年度第 {admission} 次住院，起付线按 {} 计 {} 元", repeat.percent(), exact(d));
+        params.push(format!("{P}/repeat_deductible_factors"));
+    }
+    match (visit.referral, visit.referred_from.as_deref()) {
         (Referral::Upward, Some(from)) if ip.referral.upward_difference => {
             params.push(format!("{P}/referral/upward"));
-            match ip.levels.get(&from) {
+            match ip.levels.get(from) {
                 Some(before) => {
                     let own = d;
                     d = own.sub(before.deductible.into())?.max(Exact::default());
                     what = format!(
                         "{what}；从{}上转，起付线连续计算，只需补足差额：{} 元 − 已付的{}起付线 {} = {} 元",
-                        from.zh(),
+                        name(from),
                         exact(own),
-                        from.zh(),
+                        name(from),
                         yuan(before.deductible),
                         exact(d)
                     );
                     if d.0.is_zero() {
                         what.push_str("（差额不足 0，不再支付）");
                     }
-                    params.push(format!("{P}/levels/{}/deductible", from.id()));
+                    params.push(format!("{P}/levels/{from}/deductible"));
                 }
-                None => what = format!("{what}；转出的{}没有住院起付线，按本级起付线支付", from.zh()),
+                None => what = format!("{what}；转出的{}没有住院起付线，按本级起付线支付", name(from)),
             }
         }
         (Referral::Downward, _) if ip.referral.downward_waived => {
@@ -163,7 +178,7 @@ fn inpatient(ip: &Inpatient, visit: &Visit, index: usize, e: Money, year: &mut Y
     }
 
     // 4: TCM paid in full at the listed levels, outside deductible and rate.
-    let t = if ip.tcm_full_levels.contains(&level) { visit.tcm } else { Money::ZERO };
+    let t = if ip.tcm_full_levels.iter().any(|l| l == level) { visit.tcm } else { Money::ZERO };
     let e_rest = Exact::from(e.sub(t)?);
     let in_scope = if t.is_zero() { "政策范围内费用" } else { "中医以外的政策范围内费用" };
 
@@ -178,11 +193,11 @@ fn inpatient(ip: &Inpatient, visit: &Visit, index: usize, e: Money, year: &mut Y
     };
     steps.push("inpatient.deductible", effect, ded.round(), text, params);
 
-    let (rate, rate_param, rate_what) = match ip.unreferred_rate.get(&level) {
+    let (rate, rate_param, rate_what) = match ip.unreferred_rate.get(level) {
         Some(&r) if visit.referral == Referral::Unreferred => {
-            (r, format!("{P}/unreferred_rate/{}", level.id()), format!("未按规定转诊到{}，按降低后的比例支付：", level.zh()))
+            (r, format!("{P}/unreferred_rate/{level}"), format!("未按规定转诊到{}，按降低后的比例支付：", name(level)))
         }
-        _ => (benefit.rate, format!("{P}/levels/{}/rate", level.id()), String::new()),
+        _ => (benefit.rate, format!("{P}/levels/{level}/rate"), String::new()),
     };
     let base = e_rest.sub(ded)?;
     let base_text = format!("{rate_what}{in_scope}扣除起付线后的 {} 元", exact(base));
@@ -192,7 +207,7 @@ fn inpatient(ip: &Inpatient, visit: &Visit, index: usize, e: Money, year: &mut Y
             "inpatient.tcm",
             Effect::Paid,
             t,
-            format!("中医适宜技术和中药饮片 {}在{}全额报销，不计起付线和比例", yuan(t), level.zh()),
+            format!("中医适宜技术和中药饮片 {}在{}全额报销，不计起付线和比例", yuan(t), name(level)),
             vec![format!("{P}/tcm_full_levels")],
         );
         paid = paid.add(t)?;

@@ -61,7 +61,7 @@ impl Amounts {
 #[derive(Clone, Debug)]
 pub struct VisitResult {
     pub kind: &'static str,
-    pub level: &'static str,
+    pub level: String,
     pub date: String,
     pub amounts: Amounts,
     pub steps: Vec<Step>,
@@ -75,7 +75,7 @@ impl Serialize for VisitResult {
         let a = &self.amounts;
         let mut v = s.serialize_struct("VisitResult", 13)?;
         v.serialize_field("kind", &Name(self.kind))?;
-        v.serialize_field("level", &Name(self.level))?;
+        v.serialize_field("level", &self.level)?;
         v.serialize_field("date", &self.date)?;
         v.serialize_field("total", &a.total)?;
         v.serialize_field("out_of_catalog", &a.out_of_catalog)?;
@@ -146,7 +146,7 @@ fn settle(policy: &Policy, person: &Person, visit: &Visit, index: usize, year: &
     }
     let e = s.in_scope;
     let mut steps = Vec::new();
-    let basic = basic::pay(&policy.basic, visit, index, e, year, &mut steps, warnings)?;
+    let basic = basic::pay(policy, visit, index, e, year, &mut steps, warnings)?;
     let critical = critical_illness::pay(&policy.critical_illness, person, visit, e, basic, year, &mut steps)?;
     let after_insurance = e.sub(basic)?.sub(critical)?;
     let assistance = medical_assistance::pay(policy.medical_assistance.as_ref(), person, visit, after_insurance, year, &mut steps)?;
@@ -164,7 +164,7 @@ fn settle(policy: &Policy, person: &Person, visit: &Visit, index: usize, year: &
     }
     Ok(VisitResult {
         kind: visit.kind.id(),
-        level: visit.level.id(),
+        level: visit.level.clone(),
         date: visit.date.to_string(),
         amounts: Amounts {
             total: s.total,
@@ -194,6 +194,29 @@ fn check_against_policy(case: &Case, policy: &Policy) -> Result<(), Error> {
         }
     }
     for (i, v) in case.visits.iter().enumerate() {
+        // Levels are the pack's own (policy-format.md §1), so they are checked against it.
+        let levels = &policy.levels;
+        let declared = |field: &str, id: &str| {
+            levels.get(id).map(|l| l.rank).ok_or_else(|| {
+                Error::new(
+                    "unknown_level",
+                    format!("visits[{i}].{field}"),
+                    format_args!("未知的医疗机构级别“{id}”，本政策的医疗机构级别：{}", levels.allowed_zh()),
+                    format_args!("unknown hospital level \"{id}\"; this policy's levels: {}", levels.allowed_en()),
+                )
+            })
+        };
+        let rank = declared("level", &v.level)?;
+        if let Some(from) = v.referred_from.as_deref() {
+            if declared("referred_from", from)? >= rank {
+                return Err(Error::new(
+                    "invalid_referral",
+                    format!("visits[{i}].referred_from"),
+                    format_args!("上转应从较低级别转入较高级别：{} 不低于 {}", levels.name(from), levels.name(&v.level)),
+                    format_args!("an upward referral goes from a lower level: {from} is not below {}", v.level),
+                ));
+            }
+        }
         if !policy.effective.contains(v.date) {
             return Err(Error::new(
                 "date_outside_policy",

@@ -22,6 +22,8 @@ pub struct YearState {
     pub critical_accident_paid: Money,
     pub assistance_deductible_used: Money,
     pub assistance_paid: Money,
+    /// Inpatient admissions counted so far this year (rules.md v2 §1).
+    pub admissions: u32,
 }
 
 impl YearState {
@@ -35,6 +37,7 @@ impl YearState {
             general_outpatient_deductible_used: ytd.general_outpatient_deductible_paid,
             chronic_deductible_used: ytd.chronic_deductible_paid,
             assistance_deductible_used: ytd.assistance_deductible_paid,
+            admissions: ytd.inpatient_admissions,
             ..YearState::default()
         }
     }

@@ -1,7 +1,8 @@
 // Shows an estimate: headline amounts, the split bar, per-visit table with the year's
 // accumulation, the explanation steps with each parameter's source, the level comparison and the
 // print-only summary of the inputs. Amounts are the engine's strings; only display math here.
-import { CATEGORY, KIND, LEVEL, REFERRAL, CONDITION, SCHEME, YTD, paramName, paramValue, money, zhPart } from './vocab.js';
+// `levels`: the estimating pack's levels from policies() ({ id, name, rank }, by rank).
+import { CATEGORY, KIND, REFERRAL, CONDITION, SCHEME, YTD, paramName, paramValue, money, zhPart } from './vocab.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -44,12 +45,17 @@ export function announceText(est) {
   return `测算完成：预计报销 ${money(t.reimbursed)} 元，个人负担 ${money(t.out_of_pocket)} 元，报销比例 ${share(t.reimbursed, t.total)}%。`;
 }
 
-function visitLabel(v, i, n) {
-  const what = `${v.date} · ${LEVEL[v.level] ?? v.level} · ${KIND[v.kind] ?? v.kind}`;
+/** A level's name in the pack's words; its id if the pack does not declare it. */
+function levelName(levels, id) {
+  return levels.find((l) => l.id === id)?.name ?? id;
+}
+
+function visitLabel(v, i, n, levels) {
+  const what = `${v.date} · ${levelName(levels, v.level)} · ${KIND[v.kind] ?? v.kind}`;
   return n > 1 ? `第 ${i + 1} 次（${what}）` : what;
 }
 
-export function renderResult(est, c) {
+export function renderResult(est, c, levels) {
   const t = est.totals;
   $('sum-reimbursed').textContent = money(t.reimbursed);
   $('sum-oop').textContent = money(t.out_of_pocket);
@@ -57,11 +63,11 @@ export function renderResult(est, c) {
   $('sum-total').textContent = money(t.total);
   renderBar(t);
   renderNotes(est, c);
-  renderTable(est, c);
+  renderTable(est, c, levels);
   renderYear(est, c);
-  renderSteps(est, c);
+  renderSteps(est, c, levels);
   renderPolicy(est);
-  renderPrintInputs(c);
+  renderPrintInputs(c, levels);
 }
 
 function renderBar(t) {
@@ -115,11 +121,11 @@ function row(head, v, cls) {
   return tr;
 }
 
-function renderTable(est, c) {
+function renderTable(est, c, levels) {
   const n = est.visits.length;
   $('breakdown-heading').textContent = n > 1 ? '逐次明细与全年累计' : '费用明细';
   const body = $('breakdown').tBodies[0];
-  body.replaceChildren(...est.visits.map((v, i) => row(visitLabel(c.visits[i], i, n), v)));
+  body.replaceChildren(...est.visits.map((v, i) => row(visitLabel(c.visits[i], i, n, levels), v)));
   const foot = $('breakdown').tFoot;
   foot.replaceChildren();
   if (n > 1) foot.append(row('合计', est.totals, 'sum'));
@@ -185,15 +191,16 @@ function renderYear(est, c) {
 
 const EFFECT = { paid: '报销', withheld: '个人负担', info: '' };
 
-function renderSteps(est, c) {
+function renderSteps(est, c, levels) {
   const box = $('steps');
   box.replaceChildren();
   const n = est.visits.length;
   const params = est.parameters ?? {};
   const seen = { ptrs: new Set(), notes: new Set() };
+  const names = Object.fromEntries(levels.map((l) => [l.id, l.name]));
   est.visits.forEach((v, i) => {
     const sec = el('section', { class: 'visit-steps' });
-    if (n > 1) sec.append(el('h4', { text: visitLabel(c.visits[i], i, n) }));
+    if (n > 1) sec.append(el('h4', { text: visitLabel(c.visits[i], i, n, levels) }));
     const split = el('p', { class: 'split' });
     const cv = c.visits[i];
     const estimated = cv.out_of_catalog == null && cv.class_b_self_pay == null;
@@ -211,7 +218,7 @@ function renderSteps(est, c) {
       const used = [...new Set(s.params ?? [])];
       if (used.length) {
         const ul = el('ul', { class: 'basis' });
-        for (const ptr of used) ul.append(paramItem(ptr, params[ptr], est.sources ?? {}, seen));
+        for (const ptr of used) ul.append(paramItem(ptr, params[ptr], est.sources ?? {}, seen, names));
         li.append(ul);
       }
       ol.append(li);
@@ -226,10 +233,10 @@ function renderSteps(est, c) {
 
 /** One parameter a step used: its name and value, then its source or the 示例参数 mark. A
  *  parameter already explained above is only named again; a long note is shown once. */
-function paramItem(ptr, p, sources, seen) {
+function paramItem(ptr, p, sources, seen, names) {
   const li = el('li');
-  const name = paramName(ptr);
-  const value = p ? paramValue(ptr, p.value) : '';
+  const name = paramName(ptr, names);
+  const value = p ? paramValue(ptr, p.value, names) : '';
   li.append(el('span', { class: 'pname', text: value ? `${name}：${value}` : name }));
   const illustrative = !p || p.basis === 'illustrative' || !p.source;
   if (illustrative) li.append(' ', el('span', { class: 'badge', text: '示例参数' }));
@@ -267,23 +274,25 @@ function renderPolicy(est) {
   $('illustrative-note').hidden = !illustrative;
 }
 
-export function fillCompareChoices(c) {
+export function fillCompareChoices(c, levels) {
   const sel = $('compare-visit');
   const n = c.visits.length;
   const keep = Math.min(Number(sel.value || 0), n - 1);
-  sel.replaceChildren(...c.visits.map((v, i) => el('option', { value: String(i), text: visitLabel(v, i, n) })));
+  sel.replaceChildren(...c.visits.map((v, i) => el('option', { value: String(i), text: visitLabel(v, i, n, levels) })));
   sel.value = String(Math.max(0, keep));
   $('compare-pick').hidden = n < 2;
 }
 
-const COMPARE_LEVELS = ['township', 'county', 'municipal', 'provincial'];
+// All levels but the lowest rank when there are more than four: of the five national ones 村卫生室
+// admits no one; 泉州's 一级 (of four) includes 乡镇卫生院, which do.
+const compared = (levels) => (levels.length > 4 ? levels.filter((l) => l.rank > levels[0].rank) : levels);
 
-export function renderCompare(engine, c, est, i) {
+export function renderCompare(engine, c, est, i, levels) {
   const v = c.visits[i] ?? c.visits[0];
   $('compare-hint').textContent = `把${c.visits.length > 1 ? `第 ${i + 1} 次就诊` : '这次就诊'}的 ${money(v.total)} 元费用放到不同级别医院、其他条件不变时的测算：`;
   const body = $('compare-table').tBodies[0];
   body.replaceChildren();
-  for (const level of COMPARE_LEVELS) {
+  for (const { id: level, name } of compared(levels)) {
     const alt = JSON.parse(JSON.stringify(c));
     alt.visits[i].level = level;
     if (alt.visits[i].referral === 'upward') {
@@ -292,7 +301,7 @@ export function renderCompare(engine, c, est, i) {
     }
     const current = level === v.level;
     const tr = el('tr', { class: current ? 'current' : null });
-    tr.append(el('th', { scope: 'row', text: `${LEVEL[level]}${current ? '（当前）' : ''}` }));
+    tr.append(el('th', { scope: 'row', text: `${name}${current ? '（当前）' : ''}` }));
     let r;
     try {
       r = level === v.level ? est.visits[i] : engine.estimate(alt).visits[i];
@@ -308,7 +317,7 @@ export function renderCompare(engine, c, est, i) {
   }
 }
 
-function renderPrintInputs(c) {
+function renderPrintInputs(c, levels) {
   const box = $('print-inputs');
   box.replaceChildren(el('h3', { text: '填写的信息' }));
   const region = document.getElementById('region');
@@ -324,14 +333,14 @@ function renderPrintInputs(c) {
     add('本年度此前已报销', filled.length ? filled.map(([k, name]) => `${name} ${money(ytd[k])} 元`).join('；') : '无');
   }
   c.visits.forEach((v, i) => {
-    const bits = [`${v.date}`, LEVEL[v.level] ?? v.level, KIND[v.kind] ?? v.kind];
+    const bits = [`${v.date}`, levelName(levels, v.level), KIND[v.kind] ?? v.kind];
     if (v.condition) bits.push(CONDITION[v.condition] ?? v.condition);
     bits.push(`费用总额 ${money(v.total)} 元`);
     if (v.out_of_catalog != null) bits.push(`全自费 ${money(v.out_of_catalog)} 元`);
     if (v.class_b_self_pay != null) bits.push(`乙类先行自付 ${money(v.class_b_self_pay)} 元`);
     if (v.out_of_catalog == null && v.class_b_self_pay == null) bits.push('全自费、乙类先行自付未填（估算）');
     if (v.tcm != null) bits.push(`中医 ${money(v.tcm)} 元`);
-    if (v.referral) bits.push(REFERRAL[v.referral] + (v.referred_from ? `（自${LEVEL[v.referred_from]}）` : ''));
+    if (v.referral) bits.push(REFERRAL[v.referral] + (v.referred_from ? `（自${levelName(levels, v.referred_from)}）` : ''));
     add(c.visits.length > 1 ? `第 ${i + 1} 次就诊` : '就诊', bits.join('，'));
   });
   box.append(dl);

@@ -17,13 +17,7 @@ export const KIND = {
   two_diseases_outpatient: '“两病”门诊用药',
 };
 
-export const LEVEL = {
-  village: '村卫生室',
-  township: '乡镇卫生院/社区',
-  county: '县级医院',
-  municipal: '市级医院',
-  provincial: '省级医院',
-};
+// No words for hospital levels here: each pack names its own (policies()'s `levels`).
 
 export const REFERRAL = {
   none: '未转诊',
@@ -65,7 +59,7 @@ export const YTD = {
 export const CONDITION_KINDS = new Set(['chronic_outpatient', 'two_diseases_outpatient']);
 
 // Pointer segments → words. Used to name a parameter such as
-// /basic/inpatient/levels/county/deductible → “住院 县级医院 起付线”.
+// /basic/inpatient/levels/county/deductible → “住院 县级医院 起付线” (the pack's name for county).
 const SEG = {
   basic: '基本医保',
   critical_illness: '大病保险',
@@ -101,11 +95,16 @@ const SEG = {
   alliance: '医共体内转诊',
 };
 
-export function paramName(pointer) {
+/** `levels`: the pack's level id → name. */
+export function paramName(pointer, levels = {}) {
   const words = [];
+  let prev = '';
   for (const raw of pointer.split('/').slice(1)) {
     const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    const w = SEG[seg] ?? LEVEL[seg] ?? CATEGORY[seg] ?? CONDITION[seg] ?? KIND[seg];
+    // A key under `levels` is a level id, whatever it spells.
+    const level = Object.hasOwn(levels, seg) ? levels[seg] : undefined;
+    const w = (prev === 'levels' ? level : undefined) ?? SEG[seg] ?? level ?? CATEGORY[seg] ?? CONDITION[seg] ?? KIND[seg];
+    prev = seg;
     if (w === undefined) {
       if (/^\d+$/.test(seg)) words.push(`第 ${Number(seg) + 1} 段`);
       else words.push(seg);
@@ -118,13 +117,17 @@ export function paramName(pointer) {
 
 const RATE_KEYS = /(^|_)(rate|share|factor)$/;
 
-/** A parameter's value in words: rates as percentages, amounts in 元. */
-export function paramValue(pointer, value) {
-  const last = pointer.split('/').pop();
+/** A parameter's value in words: rates as percentages, amounts in 元; `levels` as for paramName. */
+export function paramValue(pointer, value, levels = {}) {
+  const levelName = (id) => (Object.hasOwn(levels, id) ? levels[id] : undefined);
+  const segs = pointer.split('/');
+  const last = segs.at(-1);
+  // A rate: its key says so, or its map's key does (unreferred_rate/provincial).
+  const isRate = RATE_KEYS.test(last) || RATE_KEYS.test(segs.at(-2) ?? '');
   const isNum = (v) => (typeof v === 'string' || typeof v === 'number') && /^\d+(\.\d+)?$/.test(String(v));
   if (value === null) return last.includes('cap') ? '不设限额' : '无';
   if (isNum(value)) {
-    if (RATE_KEYS.test(last)) return pct(String(value));
+    if (isRate) return pct(String(value));
     return `${money(String(value), 0)} 元`;
   }
   if (Array.isArray(value) && value.every((b) => b && typeof b === 'object' && 'rate' in b)) {
@@ -137,15 +140,15 @@ export function paramValue(pointer, value) {
       })
       .join('；');
   }
-  if (Array.isArray(value)) return value.map((v) => LEVEL[v] ?? KIND[v] ?? CATEGORY[v] ?? CONDITION[v] ?? String(v)).join('、');
+  if (Array.isArray(value)) return value.map((v) => levelName(v) ?? KIND[v] ?? CATEGORY[v] ?? CONDITION[v] ?? String(v)).join('、');
   if (value && typeof value === 'object') {
     // {county: {rate: "0.5"}, municipal: null} → “县级医院 50%、市级医院 不报销”
     return Object.entries(value)
       .map(([k, x]) => {
-        const name = LEVEL[k] ?? CATEGORY[k] ?? CONDITION[k] ?? KIND[k] ?? k;
+        const name = levelName(k) ?? CATEGORY[k] ?? CONDITION[k] ?? KIND[k] ?? k;
         if (x === null) return `${name} 不报销`;
         if (x && typeof x === 'object' && x.rate != null) return `${name} ${pct(String(x.rate))}`;
-        if (isNum(x)) return `${name} ${money(String(x), 0)} 元`;
+        if (isNum(x)) return isRate ? `${name} ${pct(String(x))}` : `${name} ${money(String(x), 0)} 元`;
         return name;
       })
       .join('、');
