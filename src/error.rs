@@ -130,6 +130,12 @@ impl Error {
         self
     }
 
+    /// The same fault at another path (a /2 pointer as it reads in the /1 pack it came from).
+    pub fn with_path(mut self, path: String) -> Error {
+        self.error.path = path;
+        self
+    }
+
     /// Any fault in a pack is reported as `invalid_policy` with a JSON Pointer into the pack,
     /// whatever the underlying check was; the message keeps the detail.
     pub fn into_policy_error(mut self) -> Error {

@@ -39,6 +39,12 @@ pub fn load_policy(pack: &Value) -> Result<Policy, Error> {
     Policy::load(pack, &bundled::raw)
 }
 
+/// `yibao upgrade`: a `yibao-policy/1` pack as the `/2` pack it is read as (same estimates);
+/// `extends` is resolved against the bundled packs. A /2 pack comes back as it is.
+pub fn upgrade_pack(pack: &Value) -> Result<Value, Error> {
+    policy::upgrade::upgrade_file(pack, &bundled::raw)
+}
+
 /// Estimates a case given as JSON and hands the estimate to `then` (to serialize it or render
 /// it). `pack`, when given, is used instead of the bundled pack the case names.
 pub fn with_estimate<R>(case: &Value, pack: Option<&Value>, then: impl FnOnce(&Estimate) -> R) -> Result<R, Error> {

@@ -1,4 +1,4 @@
-//! The `yibao` command line: `estimate`, `validate`, `policies`. JSON on standard output; errors as
+//! The `yibao` command line: `estimate`, `validate`, `upgrade`, `policies`. JSON on standard output; errors as
 //! the contract's JSON on standard error with exit status 2.
 
 use serde::Serialize;
@@ -11,6 +11,8 @@ const USAGE: &str = "用法 (usage):
   yibao estimate [--policy PACK.json] [--format json|text] [--parameters] CASE.json|-
     --parameters: JSON 结果附上所用参数的取值和文件依据 (add parameters and sources)
   yibao validate PACK.json
+  yibao upgrade PACK.json
+    把 yibao-policy/1 政策包改写为 /2，测算结果不变 (a /1 pack rewritten as /2, same estimates)
   yibao policies [--format text|json]
     --format json: 含各包的医院级别 (with each pack's hospital levels: id, name, rank)";
 
@@ -93,6 +95,11 @@ fn run(args: &[String]) -> Result<String, Error> {
             let pack = read_json(path, "policy")?;
             let p = yibao::load_policy(&pack)?;
             Ok(format!("有效 (valid): {} {}（{}，{}）\n", p.id, p.name, p.region.name, p.effective.zh()))
+        }
+        "upgrade" => {
+            let [path] = rest else { return Err(usage("upgrade 需要一个政策包文件 (one PACK.json)")) };
+            let pack = read_json(path, "policy")?;
+            pretty(&yibao::upgrade_pack(&pack)?)
         }
         "policies" => {
             let json = match rest {

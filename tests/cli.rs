@@ -117,3 +117,35 @@ fn validate_a_pack() {
     assert_eq!(v["error"]["code"], "invalid_policy");
     assert_eq!(v["error"]["path"], "/id");
 }
+
+/// `yibao upgrade` (policy-format.md, "Reading a /1 pack"): the /2 pack, which validates and
+/// gives the same estimate; a /2 pack comes back as it is; an invalid pack is not rewritten.
+#[test]
+fn upgrade_a_format1_pack() {
+    let (code, out, err) = yibao(&["upgrade", POLICY], "");
+    assert_eq!(code, 0, "{err}");
+    let v2: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v2["format"], "yibao-policy/2");
+    assert_eq!(v2["levels"]["county"]["rank"], 3);
+    assert_eq!(v2["medical_assistance"]["layers"][0]["id"], "assistance");
+    assert_eq!(v2["medical_assistance"]["layers"][0]["categories"]["low_income"]["rate"], "0.70");
+    // The same estimate as the /1 pack gives (the CASE of estimate_json_from_stdin).
+    let dir = std::env::temp_dir().join(format!("yibao-upgrade-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("pack-2.json");
+    std::fs::write(&file, &out).unwrap();
+    let file = file.to_str().unwrap();
+    let (code, est, err) = yibao(&["estimate", "--policy", file, "-"], CASE);
+    assert_eq!(code, 0, "{err}");
+    let est: serde_json::Value = serde_json::from_str(&est).unwrap();
+    assert_eq!(est["totals"]["reimbursed"], "43265.37");
+    // Upgrading the /2 pack changes nothing.
+    let (code, again, _) = yibao(&["upgrade", file], "");
+    assert_eq!(code, 0);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&again).unwrap(), v2);
+    let (code, _, err) = yibao(&["upgrade", "-"], r#"{"format":"yibao-policy/1","id":"x"}"#);
+    assert_eq!(code, 2);
+    let e: serde_json::Value = serde_json::from_str(&err).unwrap();
+    assert_eq!(e["error"]["code"], "invalid_policy");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -386,50 +386,55 @@ fn jinan_chronic_outpatient_accepted_for_each_of_the_8_condition_groups() {
 }
 
 /// The four 两病 visits of F1 (hypertension 100 and 50,000, diabetes 50,000, hypertension 100).
-fn f1_visits() -> Value {
-    json!([
-      {"kind": "two_diseases_outpatient", "condition": "hypertension", "level": "township", "date": "2022-03-01", "total": "100",   "out_of_catalog": "0"},
-      {"kind": "two_diseases_outpatient", "condition": "hypertension", "level": "township", "date": "2022-05-01", "total": "50000", "out_of_catalog": "0"},
-      {"kind": "two_diseases_outpatient", "condition": "diabetes",     "level": "county",   "date": "2022-06-01", "total": "50000", "out_of_catalog": "0"},
-      {"kind": "two_diseases_outpatient", "condition": "hypertension", "level": "township", "date": "2022-12-01", "total": "100",   "out_of_catalog": "0"}])
-}
 
 #[test]
-fn fengze_two_diseases_paid_share_the_same_at_100_and_50000() {
-    // F1: no deductible and no yearly cap (泉丰政办综〔2021〕33号), so 50% of whatever is spent,
-    // even after 25,050 has been paid in the year (visit 3).
+fn fengze_special_outpatient_for_stage3_hypertension_has_no_deductible_and_no_cap() {
+    // F1 (issue 10): 泉丰政办综〔2021〕33号 “取消特殊门诊起付线和病种年度基金支付限额” — the
+    // 门诊特殊病种 of 高血压Ⅲ期 (and 1型糖尿病): 65% from the first yuan, with no cap of its own
+    // and outside the shared 6,000 cap, however much is spent.
+    //  1. 100: 100 × 65% = 65.00; 大病: C = 35, below the 15,000 threshold.
+    //  2. 50,000: 32,500.00 (the baseline would stop at its 6,000 shared cap); 大病: C = 35 +
+    //     17,500 = 17,535, (17,535 − 15,000) × 60% = 1,521.00.
+    //  3. the same person's ordinary 高血压 keeps the baseline's rules: the shared deductible 200
+    //     (not yet met: stage 3 used its own), (10,000 − 200) × 65% = 6,370 → 高血压 cap 1,500.00,
+    //     which the shared cap (6,000, none of it used by stage 3) allows; 大病: C += 8,500 →
+    //     8,500 × 60% = 5,100.00.
     let out = estimate(&json!({"policy": "fengze-2021",
-        "person": {"category": "ordinary", "conditions": ["hypertension", "diabetes"]}, "visits": f1_visits()}));
+        "person": {"category": "ordinary", "conditions": ["hypertension_stage3", "hypertension"]},
+        "visits": [
+          {"kind": "chronic_outpatient", "condition": "hypertension_stage3", "level": "township", "date": "2022-03-01", "total": "100", "out_of_catalog": "0"},
+          {"kind": "chronic_outpatient", "condition": "hypertension_stage3", "level": "township", "date": "2022-05-01", "total": "50000", "out_of_catalog": "0"},
+          {"kind": "chronic_outpatient", "condition": "hypertension", "level": "township", "date": "2022-06-01", "total": "10000", "out_of_catalog": "0"}]}));
     assert_visits(&out, &[
-        ["100.00", "50.00", "0.00", "0.00", "50.00", "50.00"],
-        ["50000.00", "25000.00", "0.00", "0.00", "25000.00", "25000.00"],
-        ["50000.00", "25000.00", "0.00", "0.00", "25000.00", "25000.00"],
-        ["100.00", "50.00", "0.00", "0.00", "50.00", "50.00"],
+        ["100.00", "65.00", "0.00", "0.00", "65.00", "35.00"],
+        ["50000.00", "32500.00", "1521.00", "0.00", "34021.00", "15979.00"],
+        ["10000.00", "1500.00", "5100.00", "0.00", "6600.00", "3400.00"],
     ]);
     assert_warnings(&out, &[]);
-    // The share itself: basic / total is the same 1/2 at 100 and at 50,000 (cross-multiplied in fen).
-    let v = &out["visits"];
-    let share = |i: usize| (fen(v[i]["basic"].as_str().unwrap()), fen(v[i]["total"].as_str().unwrap()));
-    let ((b_small, t_small), (b_large, t_large)) = (share(0), share(1));
-    assert_eq!(b_small * t_large, b_large * t_small);
+    let steps = out["visits"][1]["steps"].as_array().unwrap();
+    let exempt = steps.iter().find(|s| s["rule"] == "chronic_outpatient.exempt_from_shared_cap").expect("the exemption is explained");
+    assert!(exempt["text"].as_str().unwrap().contains("高血压Ⅲ期"), "{exempt}");
+    assert_eq!(exempt["params"][0], "/basic/chronic_outpatient/condition_rules/hypertension_stage3/exempt_from_shared_cap");
 
-    // Contrast: the same first two visits under the baseline (deductible 50, hypertension cap 300)
-    // give (100 − 50) × 50% = 25 and min(25,000, 300 − 25) = 275.
-    let first_two: Vec<Value> = f1_visits().as_array().unwrap()[..2].to_vec();
-    let out = estimate(&json!({"policy": "national-baseline",
-        "person": {"category": "ordinary", "conditions": ["hypertension"]}, "visits": first_two}));
-    assert_eq!(out["visits"][0]["basic"], "25.00");
-    assert_eq!(out["visits"][1]["basic"], "275.00");
+    // The national baseline declares 高血压Ⅲ期 but lists it in no 门诊慢特病 scheme of its own.
+    let e = estimate_err(&one_visit(
+        "national-baseline",
+        json!({"category": "ordinary", "conditions": ["hypertension_stage3"]}),
+        json!({"kind": "chronic_outpatient", "condition": "hypertension_stage3", "level": "township", "date": "2022-03-01", "total": "100", "out_of_catalog": "0"}),
+    ));
+    assert_eq!(code_path(&e), ("condition_not_covered", "visits[0].condition"));
 }
 
 #[test]
-fn fengze_low_income_two_diseases_gets_assistance() {
-    // F2: 100 × 50% = 50; 大病 does not cover 两病; 救助 (baseline covers 两病) 50 × 70% = 35.
-    let out = estimate(&json!({"policy": "fengze-2021", "person": {"category": "low_income", "conditions": ["diabetes"]},
-     "visits": [{"kind": "two_diseases_outpatient", "condition": "diabetes", "level": "township",
-                 "date": "2022-03-01", "total": "100", "out_of_catalog": "0"}]}));
-    assert_visits(&out, &[["100.00", "50.00", "0.00", "35.00", "85.00", "15.00"]]);
-    assert_warnings(&out, &[]);
+fn fengze_two_diseases_medicines_keep_the_baseline_rules() {
+    // F2 (issue 10): the 2021 rule is for the 特殊门诊, not the “两病” medication scheme, so a
+    // 两病 visit pays as under the baseline: (100 − 50) × 50% = 25; 大病 does not cover 两病;
+    // 救助 for 低保: (100 − 25) × 70% = 52.50.
+    let visit = json!({"kind": "two_diseases_outpatient", "condition": "diabetes", "level": "township", "date": "2022-03-01", "total": "100", "out_of_catalog": "0"});
+    for policy in ["fengze-2021", "national-baseline"] {
+        let out = estimate(&json!({"policy": policy, "person": {"category": "low_income", "conditions": ["diabetes"]}, "visits": [visit.clone()]}));
+        assert_visits(&out, &[["100.00", "25.00", "0.00", "52.50", "77.50", "22.50"]]);
+    }
 }
 
 #[test]
@@ -452,7 +457,8 @@ fn fengze_two_diseases_visit_for_copd_is_refused() {
 const PACK_IDS: [&str; 7] = ["national-baseline", "gansu-2018", "qujing-2022", "guangdong-2025", "jinan-2023", "fengze-2021", "quanzhou-2023"];
 
 /// Top-level keys that describe the pack rather than hold a parameter of the rules.
-const METADATA_KEYS: [&str; 9] = ["format", "id", "name", "description", "region", "effective", "extends", "sources", "provenance"];
+// `levels` and `conditions` name things (a level's name and rank, a condition's name): no amount or rate.
+const METADATA_KEYS: [&str; 11] = ["format", "id", "name", "description", "region", "effective", "extends", "sources", "provenance", "levels", "conditions"];
 
 fn all_packs() -> &'static [yibao::Policy] {
     yibao::policy::bundled::all().unwrap_or_else(|e| panic!("a shipped pack is refused: {e}"))
@@ -591,8 +597,9 @@ fn values_the_documents_do_not_state_are_marked_illustrative() {
 /// The pack schema, compiled as draft 2020-12 with `format` asserted: the schema marks dates
 /// `"format": "date"`, and a portal's validator that honours it refuses 2018-02-30 as the engine
 /// does (2020-12 makes formats annotations unless asked).
+/// The bundled packs' format's schema (they are /2).
 fn schema_validator() -> jsonschema::Validator {
-    schema_validator_for("yibao-policy/1")
+    schema_validator_for("yibao-policy/2")
 }
 
 /// The JSON Schema of a pack's format (`schema/yibao-policy-1.schema.json` or `-2`).
@@ -683,7 +690,7 @@ fn invalid_edits() -> Vec<(&'static str, Edit)> {
         ("rate above 1", set("/critical_illness/bands/0", "rate", json!("1.5"))),
         ("negative amount", set("/critical_illness", "threshold", json!("-1"))),
         ("bands_from not threshold/zero", set("/critical_illness", "bands_from", json!("one"))),
-        ("unknown level key", set("/basic/general_outpatient/levels", "hospital", json!({"rate": "0.5"}))),
+        ("a level key that is not an id", set("/basic/general_outpatient/levels", "Hospital", json!({"rate": "0.5"}))),
         ("basis not document/guidance/illustrative", set("/provenance/~1critical_illness~1threshold", "basis", json!("rumour"))),
         ("missing format", remove("", "format")),
         ("referral upward not difference/full", set("/basic/inpatient/referral", "upward", json!("half"))),
@@ -770,6 +777,12 @@ fn engine_refuses_what_the_schema_cannot_express() {
         ("gansu-2018", "provenance pointer to nothing", set("/provenance", "/basic/nothing", json!({"basis": "illustrative"}))),
         ("national-baseline", "effective.until before from", set("/effective", "until", json!("2017-12-31"))),
         ("national-baseline", "condition cap for an unlisted condition", set("/basic/chronic_outpatient/condition_caps", "gout", json!("100"))),
+        // Format /2: ids must be declared by the merged pack.
+        ("national-baseline", "a level the pack does not declare", set("/basic/general_outpatient/levels", "hospital", json!({"rate": "0.5"}))),
+        ("national-baseline", "a condition the pack does not declare", set("/basic/chronic_outpatient", "conditions", json!(["hypertension", "gout"]))),
+        ("fengze-2021", "rules for a condition not in the list", set("/basic/chronic_outpatient/condition_rules", "copd2", json!({"rate": "0.5"}))),
+        ("national-baseline", "two assistance layers with one id", set("/medical_assistance", "layers", json!([
+            {"id": "a", "name": "大额医疗救助", "categories": {}}, {"id": "a", "name": "倾斜救助", "categories": {}}]))),
     ];
     for (base, what, edit) in cases {
         let e = yibao::load_policy(&edit.apply(&raw(base))).err().unwrap_or_else(|| panic!("{base}, {what}: accepted"));

@@ -39,7 +39,7 @@ pub struct Person {
 /// What was already paid this year before these visits; seeds the accumulators of the year of
 /// the earliest visit. Besides the contract's five amounts, the annual deductibles already met
 /// (a 低保边缘 resident's 3,000 yuan 救助 threshold is met once a year, not once per estimate).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct YearToDate {
     pub basic_inpatient_paid: Money,
     pub general_outpatient_paid: Money,
@@ -52,6 +52,16 @@ pub struct YearToDate {
     /// Inpatient admissions already made this year (rules.md v2 §1: the n-th admission's
     /// deductible factor).
     pub inpatient_admissions: u32,
+    /// `assistance_layers`: 医疗救助 already paid by layer id (rules.md v2 §3); whether the pack
+    /// has these layers is checked once the pack is known.
+    pub assistance_layers: Vec<(String, Spent)>,
+}
+
+/// What one 医疗救助 layer has paid in a year, and how much of its deductible is met.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Spent {
+    pub paid: Money,
+    pub deductible_used: Money,
 }
 
 #[derive(Clone, Debug)]
@@ -120,6 +130,7 @@ fn person(p: &Obj) -> Result<Person, Error> {
             "chronic_deductible_paid",
             "assistance_deductible_paid",
             "inpatient_admissions",
+            "assistance_layers",
         ],
     )? {
         None => YearToDate::default(),
@@ -135,6 +146,7 @@ fn person(p: &Obj) -> Result<Person, Error> {
                 chronic_deductible_paid: amt("chronic_deductible_paid", ("本年门诊慢特病起付线已付", "chronic outpatient deductible met this year"))?,
                 assistance_deductible_paid: amt("assistance_deductible_paid", ("本年医疗救助起付线已付", "assistance deductible met this year"))?,
                 inpatient_admissions: admissions(&y)?,
+                assistance_layers: assistance_layers(&y)?,
             }
         }
     };
@@ -227,6 +239,20 @@ fn visit(value: &Value, path: Path) -> Result<Visit, Error> {
 }
 
 /// `year_to_date.inpatient_admissions`: a whole number of admissions, 0 to 366.
+fn assistance_layers(y: &Obj) -> Result<Vec<(String, Spent)>, Error> {
+    let mut out = Vec::new();
+    for (id, path, v) in y.entries("assistance_layers", ("各层医疗救助本年已付", "assistance layers this year"))? {
+        let l = Obj::new(v, path, PathStyle::Dotted, &["paid", "deductible_paid"])?;
+        let amt = |k, label| l.opt_amount(k, label).map(Option::unwrap_or_default);
+        let spent = Spent {
+            paid: amt("paid", ("本年该层已救助", "paid this year"))?,
+            deductible_used: amt("deductible_paid", ("本年该层起付线已付", "deductible met this year"))?,
+        };
+        out.push((id.to_owned(), spent));
+    }
+    Ok(out)
+}
+
 fn admissions(y: &Obj) -> Result<u32, Error> {
     let Some(v) = y.get("inpatient_admissions") else { return Ok(0) };
     let n = crate::input::number::parse_decimal(v).filter(|d| d.is_integer() && !d.is_sign_negative() && *d <= rust_decimal::Decimal::from(366));

@@ -52,6 +52,11 @@ impl<'a> Obj<'a> {
         self.get(key).is_some()
     }
 
+    /// Whether `key` is written at all, even as `null` (which then says something: "no cap").
+    pub fn present(&self, key: &str) -> bool {
+        self.map.contains_key(key)
+    }
+
     pub fn required(&self, key: &str, label: Label) -> Result<&'a Value, Error> {
         self.get(key).ok_or_else(|| {
             Error::new(

@@ -58,31 +58,17 @@ pub fn resolve(pack: &Value, lookup: &dyn Fn(&str) -> Option<Value>) -> Result<V
         seen.push(parent_id.to_owned());
         chain.push(parent);
     }
-    // A /2 pack reads a /1 ancestor as /2: with the five levels of rules.md (policy-format.md,
-    // "Reading a /1 pack"), which the /2 pack may keep, add to or remove with `null`.
-    if chain.first().and_then(|p| p.get("format")).and_then(Value::as_str) == Some(super::FORMAT_2) {
-        for pack in chain.iter_mut().skip(1) {
-            if let Value::Object(members) = pack {
-                if members.get("format").and_then(Value::as_str) == Some(super::FORMAT_1) && !members.contains_key("levels") {
-                    members.insert("levels".to_owned(), baseline_levels());
-                }
-            }
-        }
+    // Root first, each /1 pack read as /2 over what it extends (policy-format.md, "Reading a /1
+    // pack"), so that /1 and /2 packs extend each other.
+    let mut merged: Option<Value> = None;
+    while let Some(pack) = chain.pop() {
+        let pack = super::upgrade::upgrade(pack, merged.as_ref())?;
+        merged = Some(match merged {
+            None => pack,
+            Some(parent) => merge(parent, pack),
+        });
     }
-    let mut merged = chain.pop().unwrap_or(Value::Null);
-    while let Some(child) = chain.pop() {
-        merged = merge(merged, child);
-    }
-    Ok(merged)
-}
-
-/// rules.md's five levels as a /2 pack declares them.
-fn baseline_levels() -> Value {
-    let levels = super::Levels::baseline().0.into_iter().map(|l| {
-        let level = [("name".to_owned(), Value::String(l.name)), ("rank".to_owned(), Value::from(l.rank))];
-        (l.id, Value::Object(level.into_iter().collect()))
-    });
-    Value::Object(levels.collect())
+    Ok(merged.unwrap_or(Value::Null))
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
-//! Policy packs (`yibao-policy/1`): every number a rule uses, for one region and one effective
-//! period, with its source. A pack is merged over its `extends` parent, then validated as a
-//! whole into the typed [`Policy`]; the calculator never runs on a half-valid pack.
+//! Policy packs (`yibao-policy/2`, and /1 read as /2): every number a rule uses, for one region
+//! and one effective period, with its source. A pack is merged over its `extends` parent, then
+//! validated as a whole into the typed [`Policy`]; the calculator never runs on a half-valid pack.
 
 pub mod bundled;
 mod merge;
 pub mod provenance;
+pub mod upgrade;
 mod validate;
 
 pub use merge::merge;
@@ -37,6 +38,9 @@ pub struct Policy {
     pub provenance: Provenance,
     /// The hospital levels a case may name, lowest rank first.
     pub levels: Levels,
+    /// Condition ids the pack declares beyond rules.md's eight, with their names (format /2).
+    /// A handful at most: a list, not a map.
+    pub conditions: Vec<(String, String)>,
     /// The merged pack as JSON, to show each parameter's value beside its source.
     merged: Value,
 }
@@ -211,6 +215,18 @@ pub struct ChronicOutpatient {
     pub rate: Rate,
     pub annual_cap: Option<Money>,
     pub condition_caps: IndexMap<String, Money>,
+    /// A condition's own deductible, cap and rate (format /2, rules.md v2 "per-condition rules").
+    pub condition_rules: Vec<(String, ConditionRule)>,
+}
+
+/// What a condition listed in `condition_rules` has of its own; `None` = the shared rule.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ConditionRule {
+    pub annual_deductible: Option<Money>,
+    /// `Some(None)`: the rule says `null`, no cap of the condition's own.
+    pub annual_cap: Option<Option<Money>>,
+    pub rate: Option<Rate>,
+    pub exempt_from_shared_cap: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -273,6 +289,16 @@ pub struct Assistance {
 
 #[derive(Clone, Debug)]
 pub struct MedicalAssistance {
+    /// Applied in this order (rules.md v2 §3); a /1 pack's categories are one layer.
+    pub layers: Vec<Layer>,
+}
+
+/// One layer of 医疗救助 (大额医疗救助, 倾斜救助, …).
+#[derive(Clone, Debug)]
+pub struct Layer {
+    pub id: String,
+    pub name: String,
+    /// The layer's own `covers`, or `medical_assistance.covers`.
     pub covers: Vec<Kind>,
     pub categories: IndexMap<Category, Assistance>,
 }
@@ -300,7 +326,12 @@ impl Policy {
             }
         }
         let merged = merge::resolve(pack, lookup).map_err(Error::into_policy_error)?;
-        validate::policy(merged).map_err(Error::into_policy_error)
+        // A fault in a /1 pack is shown where it is in that pack, not in its /2 reading.
+        let v1 = pack.get("format").and_then(Value::as_str) == Some(FORMAT_1);
+        validate::policy(merged).map_err(|e| {
+            let path = if v1 { upgrade::pointer_1(&e.path) } else { e.path.clone() };
+            e.into_policy_error().with_path(path)
+        })
     }
 
     /// The merged pack as JSON (its `extends` resolved).
@@ -322,11 +353,21 @@ impl Policy {
         at_pointer(&self.merged, pointer)
     }
 
-    /// Whether a condition id is one this pack knows (the product's eight groups or the pack's
-    /// own chronic list).
+    /// Whether a condition id is one this pack knows: rules.md's eight or one it declares.
     pub fn knows_condition(&self, id: &str) -> bool {
-        crate::vocabulary::is_known_condition(id)
-            || self.basic.chronic_outpatient.as_ref().is_some_and(|c| c.conditions.iter().any(|k| k == id))
+        crate::vocabulary::is_known_condition(id) || self.conditions.iter().any(|(k, _)| k == id)
+    }
+
+    /// The name a resident reads for a condition: the pack's own, rules.md's, or the id.
+    pub fn condition_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.conditions.iter().find(|(k, _)| k == id).map_or_else(|| crate::vocabulary::condition_zh(id), |(_, name)| name.as_str())
+    }
+
+    /// "hypertension（高血压）、…" for messages: every condition the pack knows.
+    pub fn conditions_zh(&self) -> String {
+        let known = crate::vocabulary::KNOWN_CONDITIONS.iter().map(|&(id, zh)| (id, zh));
+        let declared = self.conditions.iter().map(|(id, name)| (id.as_str(), name.as_str()));
+        known.chain(declared).map(|(id, zh)| format!("{id}（{zh}）")).collect::<Vec<_>>().join("、")
     }
 }
 

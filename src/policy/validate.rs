@@ -9,12 +9,7 @@ use crate::vocabulary::{Vocabulary, TWO_DISEASES};
 
 const TOP: &[&str] = &[
     "format", "id", "name", "description", "region", "effective", "extends", "sources", "basic",
-    "critical_illness", "medical_assistance", "estimation", "provenance",
-];
-/// Format /2 adds the pack's own hospital levels.
-const TOP_2: &[&str] = &[
-    "format", "id", "name", "description", "region", "effective", "extends", "sources", "basic",
-    "critical_illness", "medical_assistance", "estimation", "provenance", "levels",
+    "critical_illness", "medical_assistance", "estimation", "provenance", "levels", "conditions",
 ];
 
 const DEDUCTIBLE: Label = ("起付线", "deductible");
@@ -22,11 +17,11 @@ const RATE: Label = ("报销比例", "rate");
 const ANNUAL_CAP: Label = ("年度最高支付限额", "annual cap");
 const ANNUAL_DEDUCTIBLE: Label = ("年度起付线", "annual deductible");
 
+/// Reads a merged pack, /2 by now: a /1 pack was read as /2 before merging (upgrade.rs).
 pub fn policy(merged: Value) -> Result<Policy, Error> {
-    let v2 = merged.get("format").and_then(Value::as_str) == Some(FORMAT_2);
-    let root = Obj::new(&merged, Path::root(), PathStyle::Pointer, if v2 { TOP_2 } else { TOP })?;
+    let root = Obj::new(&merged, Path::root(), PathStyle::Pointer, TOP)?;
     let format = root.str("format", ("格式版本", "format"))?;
-    if format != FORMAT_1 && format != FORMAT_2 {
+    if format != FORMAT_2 {
         return Err(Error::new(
             "invalid_policy",
             root.at("format"),
@@ -55,14 +50,12 @@ pub fn policy(merged: Value) -> Result<Policy, Error> {
         Region { code: code.to_owned(), name: r.text("name", ("统筹区名称", "region name"))?.to_owned() }
     };
     let effective = effective(&root)?;
-    let sources = sources(&root, v2)?;
-    let levels = if v2 { declared_levels(&root)? } else { Levels::baseline() };
-    let basic = basic(&root.obj("basic", ("基本医保", "basic"), &["inpatient", "general_outpatient", "chronic_outpatient", "two_diseases"])?, &levels, v2)?;
+    let sources = sources(&root)?;
+    let levels = declared_levels(&root)?;
+    let conditions = declared_conditions(&root)?;
+    let basic = basic(&root.obj("basic", ("基本医保", "basic"), &["inpatient", "general_outpatient", "chronic_outpatient", "two_diseases"])?, &levels, &conditions)?;
     let critical_illness = critical_illness(&root)?;
-    let medical_assistance = root
-        .opt_obj("medical_assistance", &["covers", "categories"])?
-        .map(|o| medical_assistance(&o))
-        .transpose()?;
+    let medical_assistance = root.opt_obj("medical_assistance", &["covers", "layers"])?.map(|o| medical_assistance(&o)).transpose()?;
     let estimation = {
         let e = root.obj("estimation", ("费用拆分估算", "estimation"), &["default_in_scope_share"])?;
         Estimation { default_in_scope_share: e.rate("default_in_scope_share", ("政策范围内费用默认占比", "default in-scope share"))? }
@@ -80,6 +73,7 @@ pub fn policy(merged: Value) -> Result<Policy, Error> {
         estimation,
         provenance,
         levels,
+        conditions,
         merged,
     })
 }
@@ -104,12 +98,11 @@ fn effective(root: &Obj) -> Result<Effective, Error> {
     Ok(Effective { from, until })
 }
 
-fn sources(root: &Obj, v2: bool) -> Result<IndexMap<String, Source>, Error> {
+fn sources(root: &Obj) -> Result<IndexMap<String, Source>, Error> {
     let mut out = IndexMap::new();
     for (key, path, value) in root.entries("sources", ("政策文件", "sources"))? {
-        // Format /2: where the text was read (`url`) and when (`retrieved`).
-        let allowed: &[&str] = if v2 { &["number", "title", "issuer", "date", "url", "retrieved"] } else { &["number", "title", "issuer", "date", "url"] };
-        let s = Obj::new(value, path, PathStyle::Pointer, allowed)?;
+        // Where the text was read (`url`) and when (`retrieved`).
+        let s = Obj::new(value, path, PathStyle::Pointer, &["number", "title", "issuer", "date", "url", "retrieved"])?;
         let opt = |k| s.opt_str(k, ("文字", "text")).map(|v| v.map(str::to_owned));
         date(&s, "date")?;
         date(&s, "retrieved")?;
@@ -198,14 +191,7 @@ fn declared_levels(root: &Obj) -> Result<Levels, Error> {
     const LEVELS: Label = ("医疗机构级别", "levels");
     let mut out: Vec<DeclaredLevel> = Vec::new();
     for (id, path, value) in root.entries("levels", LEVELS)? {
-        if id.is_empty() || id.len() > 32 || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
-            return Err(Error::new(
-                "invalid_policy",
-                path.pointer(),
-                format_args!("医疗机构级别 id“{id}”只能由 1–32 个小写字母、数字和 _ 组成"),
-                format_args!("level id \"{id}\" must be 1–32 lowercase letters, digits and _"),
-            ));
-        }
+        own_id(id, &path.pointer())?;
         let l = Obj::new(value, path, PathStyle::Pointer, &["name", "rank"])?;
         let name = l.text("name", ("级别名称", "level name"))?.to_owned();
         let rank = l.required("rank", ("级别顺序", "rank"))?;
@@ -228,11 +214,10 @@ fn declared_levels(root: &Obj) -> Result<Levels, Error> {
     Ok(Levels(out))
 }
 
-fn basic(b: &Obj, declared_levels: &Levels, v2: bool) -> Result<Basic, Error> {
-    const INPATIENT: &[&str] = &["levels", "annual_cap", "day_surgery_deductible_factor", "referral", "unreferred_rate", "tcm_full_levels"];
-    const INPATIENT_2: &[&str] =
+fn basic(b: &Obj, declared_levels: &Levels, declared_conditions: &[(String, String)]) -> Result<Basic, Error> {
+    const INPATIENT: &[&str] =
         &["levels", "annual_cap", "day_surgery_deductible_factor", "referral", "unreferred_rate", "tcm_full_levels", "repeat_deductible_factors"];
-    let ip = b.obj("inpatient", ("住院待遇", "inpatient benefit"), if v2 { INPATIENT_2 } else { INPATIENT })?;
+    let ip = b.obj("inpatient", ("住院待遇", "inpatient benefit"), INPATIENT)?;
     ip.required("levels", ("各级医疗机构待遇", "levels"))?;
     let levels = level_map(
         &ip,
@@ -291,27 +276,45 @@ fn basic(b: &Obj, declared_levels: &Levels, v2: bool) -> Result<Basic, Error> {
         .transpose()?;
 
     let chronic_outpatient = b
-        .opt_obj("chronic_outpatient", &["conditions", "annual_deductible", "rate", "annual_cap", "condition_caps"])?
+        .opt_obj("chronic_outpatient", &["conditions", "annual_deductible", "rate", "annual_cap", "condition_caps", "condition_rules"])?
         .map(|c| {
             let mut conditions = Vec::new();
             for (path, v) in c.array("conditions", ("慢特病病种", "conditions"))? {
-                let id = fields::as_str(v, &path, PathStyle::Pointer, ("病种 id", "condition id"))?;
-                if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
-                    return Err(Error::new("invalid_policy", path.pointer(), "病种 id 只能由小写字母、数字和 _ 组成", "condition ids may contain only lowercase letters, digits and _"));
-                }
-                conditions.push(id.to_owned());
+                conditions.push(known_condition(declared_conditions, fields::as_str(v, &path, PathStyle::Pointer, ("病种 id", "condition id"))?, &path)?);
             }
+            let listed = |id: &str, path: &Path| {
+                if conditions.iter().any(|k| k == id) {
+                    return Ok(());
+                }
+                Err(Error::new(
+                    "invalid_policy",
+                    path.pointer(),
+                    format_args!("“{id}”不在本政策的门诊慢特病病种列表（conditions）中"),
+                    format_args!("\"{id}\" is not in this policy's chronic-outpatient conditions"),
+                ))
+            };
             let mut condition_caps = IndexMap::new();
             for (id, path, v) in c.entries("condition_caps", ("病种限额", "condition caps"))? {
-                if !conditions.iter().any(|k| k == id) {
-                    return Err(Error::new(
-                        "invalid_policy",
-                        path.pointer(),
-                        format_args!("病种限额中的“{id}”不在本政策的慢特病病种列表中"),
-                        format_args!("condition cap for \"{id}\", which is not in conditions"),
-                    ));
-                }
+                listed(id, &path)?;
                 condition_caps.insert(id.to_owned(), fields::amount(v, &path, PathStyle::Pointer, ANNUAL_CAP)?);
+            }
+            let mut condition_rules = Vec::new();
+            for (id, path, v) in c.entries("condition_rules", ("病种待遇", "condition rules"))? {
+                listed(id, &path)?;
+                let r = Obj::new(v, path, PathStyle::Pointer, &["annual_deductible", "annual_cap", "rate", "exempt_from_shared_cap"])?;
+                let exempt = match r.get("exempt_from_shared_cap") {
+                    None => false,
+                    Some(Value::Bool(b)) => *b,
+                    Some(_) => return Err(Error::new("invalid_type", r.at("exempt_from_shared_cap"), "exempt_from_shared_cap 应为 true 或 false", "exempt_from_shared_cap must be true or false")),
+                };
+                let rule = ConditionRule {
+                    annual_deductible: r.opt_amount("annual_deductible", ANNUAL_DEDUCTIBLE)?,
+                    // Present and null: no cap of its own; absent: condition_caps as before.
+                    annual_cap: if r.present("annual_cap") { Some(r.opt_amount("annual_cap", ANNUAL_CAP)?) } else { None },
+                    rate: r.get("rate").map(|_| r.rate("rate", RATE)).transpose()?,
+                    exempt_from_shared_cap: exempt,
+                };
+                condition_rules.push((id.to_owned(), rule));
             }
             Ok(ChronicOutpatient {
                 conditions,
@@ -319,6 +322,7 @@ fn basic(b: &Obj, declared_levels: &Levels, v2: bool) -> Result<Basic, Error> {
                 rate: c.rate("rate", RATE)?,
                 annual_cap: c.opt_amount("annual_cap", ANNUAL_CAP)?,
                 condition_caps,
+                condition_rules,
             })
         })
         .transpose()?;
@@ -433,20 +437,74 @@ fn critical_illness(root: &Obj) -> Result<CriticalIllness, Error> {
 }
 
 fn medical_assistance(m: &Obj) -> Result<MedicalAssistance, Error> {
-    let mut categories = IndexMap::new();
-    for (id, path, value) in m.entries("categories", ("救助对象", "categories"))? {
-        let category = fields::vocab::<Category>(&Value::String(id.to_owned()), &path, PathStyle::Pointer)?;
-        let a = Obj::new(value, path, PathStyle::Pointer, &["annual_deductible", "rate", "annual_cap"])?;
-        categories.insert(
-            category,
-            Assistance {
-                annual_deductible: a.opt_amount("annual_deductible", ANNUAL_DEDUCTIBLE)?.unwrap_or(Money::ZERO),
-                rate: a.rate("rate", ("救助比例", "assistance rate"))?,
-                annual_cap: a.opt_amount("annual_cap", ANNUAL_CAP)?,
-            },
-        );
+    let covers: Vec<Kind> = vocab_list(m, "covers")?;
+    let mut layers: Vec<Layer> = Vec::new();
+    for (path, value) in m.required_array("layers", ("救助层次", "layers"))? {
+        let l = Obj::new(value, path, PathStyle::Pointer, &["id", "name", "covers", "categories"])?;
+        let id = l.str("id", ("救助层次 id", "layer id"))?;
+        own_id(id, &l.at("id"))?;
+        if layers.iter().any(|x| x.id == id) {
+            return Err(Error::new("invalid_policy", l.at("id"), format_args!("救助层次 id“{id}”重复"), format_args!("layer id \"{id}\" is used twice")));
+        }
+        let mut categories = IndexMap::new();
+        for (cat, path, value) in l.entries("categories", ("救助对象", "categories"))? {
+            let category = fields::vocab::<Category>(&Value::String(cat.to_owned()), &path, PathStyle::Pointer)?;
+            let a = Obj::new(value, path, PathStyle::Pointer, &["annual_deductible", "rate", "annual_cap"])?;
+            categories.insert(
+                category,
+                Assistance {
+                    annual_deductible: a.opt_amount("annual_deductible", ANNUAL_DEDUCTIBLE)?.unwrap_or(Money::ZERO),
+                    rate: a.rate("rate", ("救助比例", "assistance rate"))?,
+                    annual_cap: a.opt_amount("annual_cap", ANNUAL_CAP)?,
+                },
+            );
+        }
+        layers.push(Layer {
+            id: id.to_owned(),
+            name: l.text("name", ("救助层次名称", "layer name"))?.to_owned(),
+            covers: if l.has("covers") { vocab_list(&l, "covers")? } else { covers.clone() },
+            categories,
+        });
     }
-    Ok(MedicalAssistance { covers: vocab_list(m, "covers")?, categories })
+    Ok(MedicalAssistance { layers })
+}
+
+/// An id a pack gives a level, a condition or a layer: 1–32 of a–z, 0–9 and _.
+fn own_id(id: &str, at: &str) -> Result<(), Error> {
+    if id.is_empty() || id.len() > 32 || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return Err(Error::new(
+            "invalid_policy",
+            at,
+            format_args!("id“{id}”只能由 1–32 个小写字母、数字和 _ 组成"),
+            format_args!("id \"{id}\" must be 1–32 lowercase letters, digits and _"),
+        ));
+    }
+    Ok(())
+}
+
+/// `conditions`: `{ ID: { "name" } }`, condition ids beyond rules.md's eight (`null` removes an
+/// inherited one).
+fn declared_conditions(root: &Obj) -> Result<Vec<(String, String)>, Error> {
+    let mut out = Vec::new();
+    for (id, path, value) in root.entries("conditions", ("慢特病病种", "conditions"))? {
+        own_id(id, &path.pointer())?;
+        let c = Obj::new(value, path, PathStyle::Pointer, &["name"])?;
+        out.push((id.to_owned(), c.text("name", ("病种名称", "condition name"))?.to_owned()));
+    }
+    Ok(out)
+}
+
+/// A condition id the pack may use: rules.md's or one it declares.
+fn known_condition(declared: &[(String, String)], id: &str, path: &Path) -> Result<String, Error> {
+    if crate::vocabulary::is_known_condition(id) || declared.iter().any(|(k, _)| k == id) {
+        return Ok(id.to_owned());
+    }
+    Err(Error::new(
+        "invalid_policy",
+        path.pointer(),
+        format_args!("未知的慢特病病种“{id}”：请使用规则中的病种 id，或先在 conditions 中声明"),
+        format_args!("unknown condition \"{id}\": use one of the rules' ids or declare it under conditions"),
+    ))
 }
 
 fn provenance(root: &Obj, merged: &Value, sources: &IndexMap<String, Source>) -> Result<Provenance, Error> {

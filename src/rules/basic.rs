@@ -8,7 +8,7 @@ use crate::explain::{exact, yuan, Effect, Scheme, Step, Steps, Warning};
 use crate::money::{Exact, Money, Rate};
 use super::payment::{annual_deductible, at_rate, limit};
 use crate::policy::{Inpatient, Levels, Policy};
-use crate::vocabulary::{condition_zh, Kind, Referral};
+use crate::vocabulary::{Kind, Referral};
 use super::year::YearState;
 
 /// What 基本医保 pays for one visit from its in-scope cost `e`.
@@ -58,13 +58,41 @@ pub fn pay(
             };
             const P: &str = "/basic/chronic_outpatient";
             let condition = visit.condition.as_deref().unwrap_or_default();
-            let ded = annual_deductible(&mut steps, "chronic_outpatient.deductible", "门诊慢特病年度起付线", e, co.annual_deductible, &mut year.chronic_deductible_used, format!("{P}/annual_deductible"))?;
+            let name = policy.condition_name(condition);
+            // A condition with rules of its own (format /2) keeps its own yearly deductible and
+            // may have its own rate and cap (rules.md v2, "per-condition rules").
+            let rule = co.condition_rules.iter().find(|(k, _)| k == condition).map(|&(_, r)| r).unwrap_or_default();
+            let own = |key: &str| format!("{P}/condition_rules/{condition}/{key}");
+            let ded = match rule.annual_deductible {
+                None => annual_deductible(&mut steps, "chronic_outpatient.deductible", "门诊慢特病年度起付线", e, co.annual_deductible, &mut year.chronic_deductible_used, format!("{P}/annual_deductible"))?,
+                Some(d) => {
+                    let mut used = year.chronic_deductible_by_condition.get(condition).copied().unwrap_or_default();
+                    let ded = annual_deductible(&mut steps, "chronic_outpatient.deductible", &format!("{name}门诊年度起付线"), e, d, &mut used, own("annual_deductible"))?;
+                    year.chronic_deductible_by_condition.insert(condition.to_owned(), used);
+                    ded
+                }
+            };
             let base = e.sub(ded)?;
-            let paid = at_rate(&mut steps, "chronic_outpatient.rate", &format!("{}门诊政策范围内费用{}", condition_zh(condition), after_deductible(base, ded)), base, co.rate, format!("{P}/rate"))?;
+            let (rate, rate_at) = match rule.rate {
+                None => (co.rate, format!("{P}/rate")),
+                Some(r) => (r, own("rate")),
+            };
+            let paid = at_rate(&mut steps, "chronic_outpatient.rate", &format!("{name}门诊政策范围内费用{}", after_deductible(base, ded)), base, rate, rate_at)?;
             let used = year.chronic_paid_by_condition.get(condition).copied().unwrap_or_default();
-            let paid = limit(&mut steps, "chronic_outpatient.condition_cap", &format!("{}门诊年度支付限额", condition_zh(condition)), paid, co.condition_caps.get(condition).copied(), used, format!("{P}/condition_caps/{condition}"))?;
-            let paid = limit(&mut steps, "chronic_outpatient.annual_cap", "门诊慢特病年度最高支付限额（各病种合计）", paid, co.annual_cap, year.chronic_paid, format!("{P}/annual_cap"))?;
-            year.chronic_paid = year.chronic_paid.add(paid)?;
+            let (cap, cap_at) = match rule.annual_cap {
+                None => (co.condition_caps.get(condition).copied(), format!("{P}/condition_caps/{condition}")),
+                Some(cap) => (cap, own("annual_cap")),
+            };
+            let paid = limit(&mut steps, "chronic_outpatient.condition_cap", &format!("{name}门诊年度支付限额"), paid, cap, used, cap_at)?;
+            // An exempt condition is neither limited by the shared cap nor counted in it.
+            let paid = if rule.exempt_from_shared_cap {
+                steps.push("chronic_outpatient.exempt_from_shared_cap", Effect::Info, Money::ZERO, format!("{name}不受也不占用门诊慢特病年度最高支付限额"), vec![own("exempt_from_shared_cap")]);
+                paid
+            } else {
+                let paid = limit(&mut steps, "chronic_outpatient.annual_cap", "门诊慢特病年度最高支付限额（各病种合计）", paid, co.annual_cap, year.chronic_paid, format!("{P}/annual_cap"))?;
+                year.chronic_paid = year.chronic_paid.add(paid)?;
+                paid
+            };
             year.chronic_paid_by_condition.insert(condition.to_owned(), used.add(paid)?);
             Ok(paid)
         }
@@ -76,12 +104,12 @@ pub fn pay(
             let condition = visit.condition.as_deref().unwrap_or_default();
             let ded = annual_deductible(&mut steps, "two_diseases.deductible", "“两病”门诊用药年度起付线", e, td.annual_deductible, &mut year.two_diseases_deductible_used, format!("{P}/annual_deductible"))?;
             let base = e.sub(ded)?;
-            let paid = at_rate(&mut steps, "two_diseases.rate", &format!("{}门诊用药政策范围内费用{}", condition_zh(condition), after_deductible(base, ded)), base, td.rate, format!("{P}/rate"))?;
+            let paid = at_rate(&mut steps, "two_diseases.rate", &format!("{}门诊用药政策范围内费用{}", policy.condition_name(condition), after_deductible(base, ded)), base, td.rate, format!("{P}/rate"))?;
             let used = year.two_diseases_paid_by_condition.get(condition).copied().unwrap_or_default();
             let cap = td.annual_caps.get(condition).copied();
-            let paid = limit(&mut steps, "two_diseases.annual_cap", &format!("{}门诊用药年度支付限额", condition_zh(condition)), paid, cap, used, format!("{P}/annual_caps/{condition}"))?;
+            let paid = limit(&mut steps, "two_diseases.annual_cap", &format!("{}门诊用药年度支付限额", policy.condition_name(condition)), paid, cap, used, format!("{P}/annual_caps/{condition}"))?;
             if cap.is_none() {
-                steps.push("two_diseases.no_cap", Effect::Info, Money::ZERO, format!("{}门诊用药不设年度支付限额", condition_zh(condition)), vec![format!("{P}/annual_caps/{condition}")]);
+                steps.push("two_diseases.no_cap", Effect::Info, Money::ZERO, format!("{}门诊用药不设年度支付限额", policy.condition_name(condition)), vec![format!("{P}/annual_caps/{condition}")]);
             }
             year.two_diseases_paid_by_condition.insert(condition.to_owned(), used.add(paid)?);
             Ok(paid)

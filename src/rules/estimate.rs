@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::explain::{yuan, Name, Step, Warning};
 use crate::money::Money;
 use crate::policy::{Policy, PolicySummary};
-use crate::vocabulary::{condition_zh, Kind, Vocabulary, TWO_DISEASES};
+use crate::vocabulary::{Kind, Vocabulary, TWO_DISEASES};
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -188,8 +188,20 @@ fn check_against_policy(case: &Case, policy: &Policy) -> Result<(), Error> {
             return Err(Error::new(
                 "invalid_value",
                 format!("person.conditions[{j}]"),
-                format_args!("未知的慢特病病种“{c}”，可选：{}", crate::vocabulary::allowed_zh(crate::vocabulary::KNOWN_CONDITIONS)),
+                format_args!("未知的慢特病病种“{c}”，可选：{}", policy.conditions_zh()),
                 format_args!("unknown condition \"{c}\""),
+            ));
+        }
+    }
+    for (id, _) in &case.person.year_to_date.assistance_layers {
+        let layers = policy.medical_assistance.as_ref().map(|m| m.layers.as_slice()).unwrap_or_default();
+        if !layers.iter().any(|l| &l.id == id) {
+            let names = layers.iter().map(|l| format!("{}（{}）", l.id, l.name)).collect::<Vec<_>>().join("、");
+            return Err(Error::new(
+                "invalid_value",
+                format!("person.year_to_date.assistance_layers.{id}"),
+                format_args!("本政策没有名为“{id}”的医疗救助层次，本政策的层次：{}", if names.is_empty() { "无" } else { &names }),
+                format_args!("this policy has no assistance layer \"{id}\""),
             ));
         }
     }
@@ -234,7 +246,7 @@ fn check_against_policy(case: &Case, policy: &Policy) -> Result<(), Error> {
                     return Err(Error::new(
                         "condition_not_covered",
                         at,
-                        format_args!("“{}”不在本地门诊慢特病病种范围内", condition_zh(condition)),
+                        format_args!("“{}”不在本地门诊慢特病病种范围内", policy.condition_name(condition)),
                         format_args!("condition \"{condition}\" is not a chronic-outpatient condition of this policy"),
                     ));
                 }
@@ -243,7 +255,7 @@ fn check_against_policy(case: &Case, policy: &Policy) -> Result<(), Error> {
                 return Err(Error::new(
                     "invalid_value",
                     at,
-                    format_args!("“两病”门诊用药只包括高血压（hypertension）和糖尿病（diabetes），不包括“{}”", condition_zh(condition)),
+                    format_args!("“两病”门诊用药只包括高血压（hypertension）和糖尿病（diabetes），不包括“{}”", policy.condition_name(condition)),
                     format_args!("two_diseases_outpatient covers only hypertension and diabetes, not \"{condition}\""),
                 ));
             }
@@ -253,7 +265,7 @@ fn check_against_policy(case: &Case, policy: &Policy) -> Result<(), Error> {
             return Err(Error::new(
                 "condition_not_held",
                 at,
-                format_args!("参保人没有登记“{}”，请先在参保人信息的慢特病中勾选", condition_zh(condition)),
+                format_args!("参保人没有登记“{}”，请先在参保人信息的慢特病中勾选", policy.condition_name(condition)),
                 format_args!("the person does not have condition \"{condition}\" (add it to person.conditions)"),
             ));
         }

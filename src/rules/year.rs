@@ -1,7 +1,7 @@
 //! The year's accumulators. Benefits accumulate per natural year (自然年度) by the visit's date;
 //! a new year starts every accumulator afresh, and `year_to_date` seeds the earliest year.
 
-use crate::case::YearToDate;
+use crate::case::{Spent, YearToDate};
 use crate::money::Money;
 use indexmap::IndexMap;
 
@@ -20,8 +20,13 @@ pub struct YearState {
     pub critical_compliant: Money,
     pub critical_paid: Money,
     pub critical_accident_paid: Money,
-    pub assistance_deductible_used: Money,
-    pub assistance_paid: Money,
+    /// 医疗救助 by layer id (rules.md v2 §3).
+    pub assistance: Vec<(String, Spent)>,
+    /// `year_to_date.assistance_paid` / `assistance_deductible_paid`: the first layer's, added to
+    /// it when the year's first assistance is computed.
+    pub assistance_first: Spent,
+    /// Per-condition yearly deductibles of 门诊慢特病 `condition_rules`.
+    pub chronic_deductible_by_condition: IndexMap<String, Money>,
     /// Inpatient admissions counted so far this year (rules.md v2 §1).
     pub admissions: u32,
 }
@@ -33,10 +38,10 @@ impl YearState {
             general_outpatient_paid: ytd.general_outpatient_paid,
             critical_compliant: ytd.critical_compliant,
             critical_paid: ytd.critical_paid,
-            assistance_paid: ytd.assistance_paid,
+            assistance_first: Spent { paid: ytd.assistance_paid, deductible_used: ytd.assistance_deductible_paid },
+            assistance: ytd.assistance_layers.clone(),
             general_outpatient_deductible_used: ytd.general_outpatient_deductible_paid,
             chronic_deductible_used: ytd.chronic_deductible_paid,
-            assistance_deductible_used: ytd.assistance_deductible_paid,
             admissions: ytd.inpatient_admissions,
             ..YearState::default()
         }
