@@ -23,6 +23,9 @@ export interface YearToDate {
   assistance_deductible_paid?: Amount;
   /** Inpatient admissions already made this year (a repeat admission's deductible may be lower). */
   inpatient_admissions?: number;
+  /** 医疗救助 already paid this year, by the pack's layer id (format /2); the first layer's also
+   *  counts assistance_paid and assistance_deductible_paid. */
+  assistance_layers?: Record<string, { paid?: Amount; deductible_paid?: Amount }>;
 }
 
 export interface Visit {
