@@ -210,3 +210,32 @@ fn js_numbers_are_read_exactly_and_pack_numbers_come_back_as_numbers() {
     assert_eq!(s(&out, &["visits", "0", "total"]), "12000.00");
     assert_eq!(s(&out, &["visits", "0", "basic"]), "7875.00");
 }
+
+/// Format /2 through the JS API (policy-format.md "Format yibao-policy/2"): 泉州's second admission
+/// of the year pays half the 三级 deductible; 丰泽's 特殊门诊 for 高血压Ⅲ期 has no deductible and
+/// no cap; a /1 pack given as an object is read as /2, its assistance in the layer `assistance`.
+#[wasm_bindgen_test]
+fn format_2_through_the_js_api() {
+    with_bundled_packs();
+    let out = estimate(
+        js(r#"{"policy": "quanzhou-2023", "person": {"category": "ordinary"}, "visits": [
+            {"kind": "inpatient", "level": "tier3", "date": "2024-03-01", "total": "20000", "out_of_catalog": "0", "class_b_self_pay": "0"},
+            {"kind": "inpatient", "level": "tier3", "date": "2024-05-01", "total": "20000", "out_of_catalog": "0", "class_b_self_pay": "0"}]}"#),
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
+    // (20,000 − 700) × 65% and (20,000 − 350) × 65%.
+    assert_eq!((s(&out, &["visits", "0", "basic"]), s(&out, &["visits", "1", "basic"])), ("12545.00".to_owned(), "12772.50".to_owned()));
+    let out = estimate(
+        js(r#"{"policy": "fengze-2021", "person": {"category": "ordinary", "conditions": ["hypertension_stage3"]}, "visits": [
+            {"kind": "chronic_outpatient", "condition": "hypertension_stage3", "level": "township", "date": "2022-05-01", "total": "50000", "out_of_catalog": "0"}]}"#),
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
+    assert_eq!(s(&out, &["visits", "0", "basic"]), "32500.00");
+    // The spec's /1 example pack, as an object: the same estimate, its assistance pointer in /2.
+    let case = js(r#"{"person": {"category": "low_income"}, "visits": [{"kind": "inpatient", "level": "municipal", "date": "2024-05-10", "total": "50000", "out_of_catalog": "3000", "class_b_self_pay": "2000"}]}"#);
+    let out = estimate(case, js(&format!(r#"{{"policy": {EXAMPLE_POLICY}, "parameters": true}}"#))).unwrap();
+    assert_eq!(s(&out, &["totals", "reimbursed"]), "43265.37");
+    assert_eq!(s(&out, &["parameters", "/medical_assistance/layers/0/categories/low_income/rate", "value"]), "0.70");
+}
