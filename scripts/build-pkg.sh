@@ -38,10 +38,13 @@ rm -f "$OUT/mvp/yibao.d.ts" "$OUT/mvp/yibao_bg.wasm.d.ts" "$OUT/mvp/.gitignore" 
 
 # The bundled packs ship beside the module (see src/policy/bundled.rs), minified, in the order the
 # command line embeds them: the include_str! list of src/policy/bundled.rs is the one list of them.
+# Without each pack's `description`: it is for people reading packs/*.json, and neither the engine
+# nor the page reads it (half a kilobyte of every page's first load).
 mapfile -t packs < <(sed -n 's|.*include_str!("\.\./\.\./\(packs/[^"]*\.json\)").*|\1|p' src/policy/bundled.rs)
 [ "${#packs[@]}" -gt 0 ] || { echo "no packs listed in src/policy/bundled.rs" >&2; exit 1; }
 node -e 'const fs = require("fs"); const [out, ...files] = process.argv.slice(1);
-  fs.writeFileSync(out, JSON.stringify(files.map((f) => JSON.parse(fs.readFileSync(f, "utf8")))));' "$OUT/packs.json" "${packs[@]}"
+  const packs = files.map((f) => { const { description, ...pack } = JSON.parse(fs.readFileSync(f, "utf8")); return pack; });
+  fs.writeFileSync(out, JSON.stringify(packs));' "$OUT/packs.json" "${packs[@]}"
 
 cp pkg-template/package.json pkg-template/README.md pkg-template/index.js pkg-template/index.d.ts "$OUT/"
 cp node_modules/wasm-feature-detect/dist/esm/index.js "$OUT/feature-detect.js"

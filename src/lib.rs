@@ -7,6 +7,7 @@
 
 // The domain's words and numbers.
 pub mod date;
+pub mod ids;
 pub mod error;
 pub mod money;
 pub mod vocabulary;

@@ -15,7 +15,7 @@ use crate::date::Date;
 use crate::error::Error;
 use crate::money::{Money, Rate};
 use crate::vocabulary::{Category, Kind, Level, Vocabulary};
-use indexmap::IndexMap;
+use crate::ids::IdMap;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -30,7 +30,7 @@ pub struct Policy {
     pub name: String,
     pub region: Region,
     pub effective: Effective,
-    pub sources: IndexMap<String, Source>,
+    pub sources: IdMap<String, Source>,
     pub basic: Basic,
     pub critical_illness: CriticalIllness,
     pub medical_assistance: Option<MedicalAssistance>,
@@ -178,12 +178,12 @@ pub struct LevelBenefit {
 #[derive(Clone, Debug)]
 pub struct Inpatient {
     /// By level id (declared in `Policy::levels`).
-    pub levels: IndexMap<String, LevelBenefit>,
+    pub levels: IdMap<String, LevelBenefit>,
     pub annual_cap: Option<Money>,
     /// 日间手术 deductible factor (曲政办发〔2022〕65号: 0.5, 起付标准减半); 1 when absent.
     pub day_surgery_deductible_factor: Rate,
     pub referral: ReferralRules,
-    pub unreferred_rate: IndexMap<String, Rate>,
+    pub unreferred_rate: IdMap<String, Rate>,
     pub tcm_full_levels: Vec<String>,
     /// The deductible's factor for the 1st, 2nd, 3rd … admission of the year; the last holds for
     /// every later one (format /2; `[1]` otherwise).
@@ -202,7 +202,7 @@ pub struct ReferralRules {
 
 #[derive(Clone, Debug)]
 pub struct GeneralOutpatient {
-    pub levels: IndexMap<String, Rate>,
+    pub levels: IdMap<String, Rate>,
     pub annual_deductible: Money,
     pub per_visit_cap: Option<Money>,
     pub annual_cap: Option<Money>,
@@ -214,7 +214,7 @@ pub struct ChronicOutpatient {
     pub annual_deductible: Money,
     pub rate: Rate,
     pub annual_cap: Option<Money>,
-    pub condition_caps: IndexMap<String, Money>,
+    pub condition_caps: IdMap<String, Money>,
     /// A condition's own deductible, cap and rate (format /2, rules.md v2 "per-condition rules").
     pub condition_rules: Vec<(String, ConditionRule)>,
 }
@@ -234,7 +234,7 @@ pub struct TwoDiseases {
     pub annual_deductible: Money,
     pub rate: Rate,
     /// Absent (or null) = no cap (丰泽 2021: 取消病种年度基金支付限额).
-    pub annual_caps: IndexMap<String, Money>,
+    pub annual_caps: IdMap<String, Money>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -300,7 +300,7 @@ pub struct Layer {
     pub name: String,
     /// The layer's own `covers`, or `medical_assistance.covers`.
     pub covers: Vec<Kind>,
-    pub categories: IndexMap<Category, Assistance>,
+    pub categories: IdMap<Category, Assistance>,
 }
 
 #[derive(Clone, Copy, Debug)]

@@ -1,6 +1,7 @@
 //! Reading a merged pack into a [`Policy`], checking every rule of policy-format.md on the way.
 //! The first fault is reported with its JSON Pointer.
 
+use crate::ids::IdMap;
 use super::provenance::{Basis, Entry, Provenance};
 use super::*;
 use crate::error::{Path, PathStyle};
@@ -98,8 +99,8 @@ fn effective(root: &Obj) -> Result<Effective, Error> {
     Ok(Effective { from, until })
 }
 
-fn sources(root: &Obj) -> Result<IndexMap<String, Source>, Error> {
-    let mut out = IndexMap::new();
+fn sources(root: &Obj) -> Result<IdMap<String, Source>, Error> {
+    let mut out = IdMap::default();
     for (key, path, value) in root.entries("sources", ("政策文件", "sources"))? {
         // Where the text was read (`url`) and when (`retrieved`).
         let s = Obj::new(value, path, PathStyle::Pointer, &["number", "title", "issuer", "date", "url", "retrieved"])?;
@@ -177,8 +178,8 @@ fn level_map<T>(
     levels: &Levels,
     mut read: impl FnMut(Obj) -> Result<T, Error>,
     allowed: &[&str],
-) -> Result<IndexMap<String, T>, Error> {
-    let mut out = IndexMap::new();
+) -> Result<IdMap<String, T>, Error> {
+    let mut out = IdMap::default();
     for (id, path, value) in obj.entries(key, label)? {
         let level = declared(levels, id, &path)?;
         out.insert(level, read(Obj::new(value, path, PathStyle::Pointer, allowed)?)?);
@@ -235,7 +236,7 @@ fn basic(b: &Obj, declared_levels: &Levels, declared_conditions: &[(String, Stri
             alliance_waived: choice(&r, "alliance", "waived")?,
         },
     };
-    let mut unreferred_rate = IndexMap::new();
+    let mut unreferred_rate = IdMap::default();
     for (id, path, value) in ip.entries("unreferred_rate", ("未按规定转诊报销比例", "unreferred rate"))? {
         let level = declared(declared_levels, id, &path)?;
         unreferred_rate.insert(level, fields::rate(value, &path, PathStyle::Pointer, RATE)?);
@@ -293,7 +294,7 @@ fn basic(b: &Obj, declared_levels: &Levels, declared_conditions: &[(String, Stri
                     format_args!("\"{id}\" is not in this policy's chronic-outpatient conditions"),
                 ))
             };
-            let mut condition_caps = IndexMap::new();
+            let mut condition_caps = IdMap::default();
             for (id, path, v) in c.entries("condition_caps", ("病种限额", "condition caps"))? {
                 listed(id, &path)?;
                 condition_caps.insert(id.to_owned(), fields::amount(v, &path, PathStyle::Pointer, ANNUAL_CAP)?);
@@ -330,7 +331,7 @@ fn basic(b: &Obj, declared_levels: &Levels, declared_conditions: &[(String, Stri
     let two_diseases = b
         .opt_obj("two_diseases", &["annual_deductible", "rate", "annual_caps"])?
         .map(|t| {
-            let mut annual_caps = IndexMap::new();
+            let mut annual_caps = IdMap::default();
             for (id, path, v) in t.entries("annual_caps", ("病种年度限额", "annual caps"))? {
                 if !TWO_DISEASES.contains(&id) {
                     return Err(Error::new(
@@ -446,7 +447,7 @@ fn medical_assistance(m: &Obj) -> Result<MedicalAssistance, Error> {
         if layers.iter().any(|x| x.id == id) {
             return Err(Error::new("invalid_policy", l.at("id"), format_args!("救助层次 id“{id}”重复"), format_args!("layer id \"{id}\" is used twice")));
         }
-        let mut categories = IndexMap::new();
+        let mut categories = IdMap::default();
         for (cat, path, value) in l.entries("categories", ("救助对象", "categories"))? {
             let category = fields::vocab::<Category>(&Value::String(cat.to_owned()), &path, PathStyle::Pointer)?;
             let a = Obj::new(value, path, PathStyle::Pointer, &["annual_deductible", "rate", "annual_cap"])?;
@@ -507,7 +508,7 @@ fn known_condition(declared: &[(String, String)], id: &str, path: &Path) -> Resu
     ))
 }
 
-fn provenance(root: &Obj, merged: &Value, sources: &IndexMap<String, Source>) -> Result<Provenance, Error> {
+fn provenance(root: &Obj, merged: &Value, sources: &IdMap<String, Source>) -> Result<Provenance, Error> {
     let mut entries = Vec::new();
     for (pointer, path, value) in root.entries("provenance", ("参数来源", "provenance"))? {
         if !(pointer.is_empty() || pointer.starts_with('/')) || super::at_pointer(merged, pointer).is_none() {

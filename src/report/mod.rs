@@ -7,7 +7,7 @@ pub mod text;
 
 use crate::policy::{Basis, Source};
 use crate::rules::estimate::Estimate;
-use indexmap::IndexMap;
+use crate::ids::IdMap;
 use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -28,9 +28,9 @@ pub struct Parameter<'p> {
 
 /// Every parameter the steps name, once each and in the order first named: its value and
 /// where it comes from.
-pub fn parameters<'a, 'p>(e: &'a Estimate<'p>, numbers: Numbers) -> IndexMap<&'a str, Parameter<'p>> {
+pub fn parameters<'a, 'p>(e: &'a Estimate<'p>, numbers: Numbers) -> IdMap<&'a str, Parameter<'p>> {
     let pack = e.pack;
-    let mut out = IndexMap::new();
+    let mut out = IdMap::default();
     for step in e.visits.iter().flat_map(|v| &v.steps) {
         for pointer in &step.params {
             if out.contains_key(pointer.as_str()) {
@@ -56,8 +56,8 @@ pub fn parameters<'a, 'p>(e: &'a Estimate<'p>, numbers: Numbers) -> IndexMap<&'a
 /// The documents `parameters` cite, each once, under the pack's own keys: a document's title
 /// and issuer are long, and written beside every parameter they would make up a third of the
 /// result.
-pub fn sources<'p>(e: &Estimate<'p>, parameters: &IndexMap<&str, Parameter<'p>>) -> IndexMap<&'p str, &'p Source> {
-    let mut sources = IndexMap::new();
+pub fn sources<'p>(e: &Estimate<'p>, parameters: &IdMap<&str, Parameter<'p>>) -> IdMap<&'p str, &'p Source> {
+    let mut sources = IdMap::default();
     for key in parameters.values().filter_map(|p| p.source) {
         if let Some(source) = e.pack.sources.get(key) {
             sources.entry(key).or_insert(source);

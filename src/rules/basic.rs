@@ -2,6 +2,7 @@
 //! level's deductible and rate, adjusted for day surgery, referral and TCM; the outpatient kinds
 //! each have their own annual deductible, rate and caps.
 
+use crate::ids::IdMap;
 use crate::case::Visit;
 use crate::error::Error;
 use crate::explain::{exact, yuan, Effect, Scheme, Step, Steps, Warning};
@@ -118,7 +119,7 @@ pub fn pay(
 }
 
 /// The names of the levels a table has, from the lowest rank to the highest, for messages.
-fn levels_zh<'a, V>(levels: &'a Levels, table: &indexmap::IndexMap<String, V>) -> Vec<&'a str> {
+fn levels_zh<'a, V>(levels: &'a Levels, table: &IdMap<String, V>) -> Vec<&'a str> {
     levels.0.iter().filter(|l| table.contains_key(&l.id)).map(|l| l.name.as_str()).collect()
 }
 

@@ -3,7 +3,7 @@
 
 use crate::case::{Spent, YearToDate};
 use crate::money::Money;
-use indexmap::IndexMap;
+use crate::ids::IdMap;
 
 #[derive(Clone, Debug, Default)]
 pub struct YearState {
@@ -13,9 +13,9 @@ pub struct YearState {
     pub general_outpatient_paid: Money,
     pub chronic_deductible_used: Money,
     pub chronic_paid: Money,
-    pub chronic_paid_by_condition: IndexMap<String, Money>,
+    pub chronic_paid_by_condition: IdMap<String, Money>,
     pub two_diseases_deductible_used: Money,
-    pub two_diseases_paid_by_condition: IndexMap<String, Money>,
+    pub two_diseases_paid_by_condition: IdMap<String, Money>,
     /// C: the year's 合规自付 counted by 大病保险 so far.
     pub critical_compliant: Money,
     pub critical_paid: Money,
@@ -26,7 +26,7 @@ pub struct YearState {
     /// it when the year's first assistance is computed.
     pub assistance_first: Spent,
     /// Per-condition yearly deductibles of 门诊慢特病 `condition_rules`.
-    pub chronic_deductible_by_condition: IndexMap<String, Money>,
+    pub chronic_deductible_by_condition: IdMap<String, Money>,
     /// Inpatient admissions counted so far this year (rules.md v2 §1).
     pub admissions: u32,
 }
