@@ -270,3 +270,32 @@ test('泉州 (quanzhou-2023, needs the yibao-policy/2 engine): its four tiers ar
   await p.close();
   await q.close();
 });
+
+// Issue 10: 丰泽's 2021 rule is for the 特殊门诊 of 高血压Ⅲ期 (a condition the national baseline
+// declares): a resident ticks it, records a 门诊慢特病 visit for it, and gets 65% from the first
+// yuan with no cap: 50,000 × 65% = 32,500.00; 大病 (17,500 − 15,000) × 60% = 1,500.00.
+test('丰泽: 高血压Ⅲ期 is offered, and its special outpatient visit has no deductible and no cap', async () => {
+  const p = await openPage(browser, srv.origin);
+  const { page } = p;
+  await open(page);
+  await page.getByLabel('参保地区').selectOption('350503');
+  await page.getByLabel('高血压Ⅲ期', { exact: true }).check();
+  const visit = page.locator('fieldset.visit').first();
+  await visit.getByLabel('就诊类型').selectOption('chronic_outpatient');
+  await visit.getByLabel('就诊病种').selectOption('hypertension_stage3');
+  await visit.getByLabel('医院级别').selectOption('township');
+  await visit.getByLabel(/就诊日期/).fill('2022-05-01');
+  await visit.getByLabel('费用总额（元）').fill('50000');
+  await visit.getByText('按结算单填写更准确').click();
+  await visit.getByLabel('全自费（元）').fill('0');
+  await page.getByRole('button', { name: '计算报销' }).click();
+  await waitForResult(page);
+  await page.waitForFunction(() => document.getElementById('sum-total').textContent === '50,000.00');
+  assert.equal(await page.locator('#sum-reimbursed').textContent(), '34,000.00');
+  const row = await page.$$eval('#breakdown tbody td', (tds) => tds.map((td) => td.textContent));
+  assert.deepEqual(row.slice(2, 5), ['32,500.00', '1,500.00', '0.00']);
+  assert.match(await page.locator('#steps').textContent(), /高血压Ⅲ期不受也不占用门诊慢特病年度最高支付限额/);
+  assert.match(await page.locator('#sources').textContent(), /泉丰政办综〔2021〕33号/);
+  p.clean();
+  await p.close();
+});

@@ -36,6 +36,9 @@ export const CONDITION = {
   coronary_heart_disease: '冠心病',
   stroke: '脑卒中',
   copd: '慢阻肺',
+  // Declared by the national baseline (format /2) for 门诊特殊病种.
+  hypertension_stage3: '高血压Ⅲ期',
+  diabetes_type1: '1型糖尿病',
 };
 
 export const SCHEME = {
@@ -89,6 +92,10 @@ const SEG = {
   covers: '适用的就诊类型',
   categories: '适用人员',
   conditions: '病种范围',
+  condition_rules: '',
+  exempt_from_shared_cap: '不占用门诊慢特病年度总限额',
+  repeat_deductible_factors: '本年度第 1、2、3…次住院的起付线系数',
+  layers: '',
   levels: '',
   upward: '上转',
   downward: '下转',
@@ -104,9 +111,11 @@ export function paramName(pointer, levels = {}) {
     // A key under `levels` is a level id, whatever it spells.
     const level = Object.hasOwn(levels, seg) ? levels[seg] : undefined;
     const w = (prev === 'levels' ? level : undefined) ?? SEG[seg] ?? level ?? CATEGORY[seg] ?? CONDITION[seg] ?? KIND[seg];
+    const after = prev;
     prev = seg;
     if (w === undefined) {
-      if (/^\d+$/.test(seg)) words.push(`第 ${Number(seg) + 1} 段`);
+      // An index: a 医疗救助 layer, or a band of a scale.
+      if (/^\d+$/.test(seg)) words.push(`第 ${Number(seg) + 1} ${after === 'layers' ? '层' : '段'}`);
       else words.push(seg);
     } else if (w) {
       words.push(w);
@@ -140,6 +149,8 @@ export function paramValue(pointer, value, levels = {}) {
       })
       .join('；');
   }
+  // 医疗救助's layers: their names.
+  if (Array.isArray(value) && value.every((l) => l && typeof l === 'object' && 'name' in l)) return value.map((l) => l.name).join('、');
   if (Array.isArray(value)) return value.map((v) => levelName(v) ?? KIND[v] ?? CATEGORY[v] ?? CONDITION[v] ?? String(v)).join('、');
   if (value && typeof value === 'object') {
     // {county: {rate: "0.5"}, municipal: null} → “县级医院 50%、市级医院 不报销”
