@@ -80,6 +80,12 @@ impl Steps<'_> {
     pub fn push(&mut self, rule: &'static str, effect: Effect, amount: Money, text: String, params: Vec<String>) {
         self.out.push(Step { scheme: self.scheme, rule, effect, amount, text, params });
     }
+
+    /// The scheme pays nothing for this visit: says why, and returns the nothing it pays.
+    pub fn pays_nothing(&mut self, rule: &'static str, text: String, params: Vec<String>) -> Money {
+        self.push(rule, Effect::Info, Money::ZERO, text, params);
+        Money::ZERO
+    }
 }
 
 #[cfg(test)]

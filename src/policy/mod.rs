@@ -329,8 +329,12 @@ impl Policy {
         // A fault in a /1 pack is shown where it is in that pack, not in its /2 reading.
         let v1 = pack.get("format").and_then(Value::as_str) == Some(FORMAT_1);
         validate::policy(merged).map_err(|e| {
-            let path = if v1 { upgrade::pointer_1(&e.path) } else { e.path.clone() };
-            e.into_policy_error().with_path(path)
+            let e = e.into_policy_error();
+            if v1 {
+                let path = upgrade::pointer_1(&e.path);
+                return e.with_path(path);
+            }
+            e
         })
     }
 

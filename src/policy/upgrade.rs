@@ -19,8 +19,8 @@ use crate::error::Error;
 use serde_json::{Map, Value};
 
 /// Where a /1 pack's assistance categories are in /2, for pointers and error paths.
-pub const CATEGORIES_1: &str = "/medical_assistance/categories";
-pub const CATEGORIES_2: &str = "/medical_assistance/layers/0/categories";
+const CATEGORIES_1: &str = "/medical_assistance/categories";
+const CATEGORIES_2: &str = "/medical_assistance/layers/0/categories";
 
 /// `pack` as /2 when it is /1 (anything else is returned as it is). `parent` is the merged pack it
 /// extends, if any, already /2.
@@ -110,16 +110,18 @@ pub fn upgrade_file(pack: &Value, lookup: &dyn Fn(&str) -> Option<Value>) -> Res
 
 /// A /1 pointer as it reads in the /2 pack.
 pub fn pointer_2(pointer: &str) -> String {
-    match pointer.strip_prefix(CATEGORIES_1) {
-        Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("{CATEGORIES_2}{rest}"),
-        _ => pointer.to_owned(),
-    }
+    rebase(pointer, CATEGORIES_1, CATEGORIES_2)
 }
 
 /// A /2 pointer (an error's path) as it reads in the /1 pack it came from.
 pub fn pointer_1(pointer: &str) -> String {
-    match pointer.strip_prefix(CATEGORIES_2) {
-        Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("{CATEGORIES_1}{rest}"),
+    rebase(pointer, CATEGORIES_2, CATEGORIES_1)
+}
+
+/// `pointer` with its leading `from` (a whole number of segments) replaced by `to`.
+fn rebase(pointer: &str, from: &str, to: &str) -> String {
+    match pointer.strip_prefix(from) {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("{to}{rest}"),
         _ => pointer.to_owned(),
     }
 }

@@ -25,9 +25,8 @@ pub fn pay(
     let (basic, levels) = (&policy.basic, &policy.levels);
     let mut steps = Steps { scheme: Scheme::Basic, out: steps };
     let mut not_covered = |steps: &mut Steps, text: String, param: &str| {
-        steps.push("not_covered", Effect::Info, Money::ZERO, text.clone(), vec![param.to_owned()]);
-        warnings.push(Warning { code: "not_covered", visit: index, text });
-        Ok(Money::ZERO)
+        warnings.push(Warning { code: "not_covered", visit: index, text: text.clone() });
+        Ok(steps.pays_nothing("not_covered", text, vec![param.to_owned()]))
     };
     match visit.kind {
         Kind::Inpatient | Kind::DaySurgery | Kind::AccidentInpatient => inpatient(&basic.inpatient, levels, visit, index, e, year, &mut steps),

@@ -66,14 +66,8 @@ pub fn pay(
 ) -> Result<Money, Error> {
     let mut steps = Steps { scheme: Scheme::CriticalIllness, out: steps };
     if !ci.covers.contains(&visit.kind) {
-        steps.push(
-            "critical_illness.not_covered",
-            Effect::Info,
-            Money::ZERO,
-            format!("{}不在大病保险支付范围内，大病保险不支付", visit.kind.zh()),
-            vec!["/critical_illness/covers".into()],
-        );
-        return Ok(Money::ZERO);
+        let text = format!("{}不在大病保险支付范围内，大病保险不支付", visit.kind.zh());
+        return Ok(steps.pays_nothing("critical_illness.not_covered", text, vec!["/critical_illness/covers".into()]));
     }
     let scale = ci.scale_for(person.category);
     let p = e.sub(basic)?;

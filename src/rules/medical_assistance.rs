@@ -5,7 +5,7 @@
 
 use crate::case::{Person, Spent, Visit};
 use crate::error::Error;
-use crate::explain::{yuan, Effect, Scheme, Step, Steps};
+use crate::explain::{yuan, Scheme, Step, Steps};
 use crate::money::Money;
 use super::payment::{annual_deductible, at_rate, limit};
 use crate::policy::MedicalAssistance;
@@ -23,34 +23,15 @@ pub fn pay(
     let mut steps = Steps { scheme: Scheme::MedicalAssistance, out: steps };
     let category = person.category;
     let Some(ma) = ma else {
-        steps.push(
-            "medical_assistance.not_in_policy",
-            Effect::Info,
-            Money::ZERO,
-            "本政策包没有设置医疗救助，医疗救助按 0 计".into(),
-            Vec::new(),
-        );
-        return Ok(Money::ZERO);
+        return Ok(steps.pays_nothing("medical_assistance.not_in_policy", "本政策包没有设置医疗救助，医疗救助按 0 计".into(), Vec::new()));
     };
     if !ma.layers.iter().any(|l| l.categories.contains_key(&category)) {
-        steps.push(
-            "medical_assistance.not_eligible",
-            Effect::Info,
-            Money::ZERO,
-            format!("{}不属于本地医疗救助对象，医疗救助不支付", category.zh()),
-            vec!["/medical_assistance/layers".into()],
-        );
-        return Ok(Money::ZERO);
+        let text = format!("{}不属于本地医疗救助对象，医疗救助不支付", category.zh());
+        return Ok(steps.pays_nothing("medical_assistance.not_eligible", text, vec!["/medical_assistance/layers".into()]));
     }
     if !ma.layers.iter().any(|l| l.categories.contains_key(&category) && l.covers.contains(&visit.kind)) {
-        steps.push(
-            "medical_assistance.not_covered",
-            Effect::Info,
-            Money::ZERO,
-            format!("{}不在医疗救助支付范围内", visit.kind.zh()),
-            vec!["/medical_assistance/covers".into()],
-        );
-        return Ok(Money::ZERO);
+        let text = format!("{}不在医疗救助支付范围内", visit.kind.zh());
+        return Ok(steps.pays_nothing("medical_assistance.not_covered", text, vec!["/medical_assistance/covers".into()]));
     }
     let mut left = remaining;
     let mut total = Money::ZERO;

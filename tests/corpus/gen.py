@@ -550,7 +550,7 @@ def inv_strings():
     if r < 0.3:
         v["condition"] = "高血压\u0000"
     elif r < 0.6:
-        c["policy"] = "gansu-2018\ud800" if False else "gansu\u20132018"
+        c["policy"] = "gansu\u20132018"  # an en dash where the id has a hyphen
     else:
         v["date"] = "２０２４-０１-０１"
     return c
