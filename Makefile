@@ -8,7 +8,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: serve test tools browser pkg www bench size test-rust test-wasm test-types test-node test-e2e test-engines clean corpus compare fuzz
+.PHONY: serve test tools browser pkg site bench size test-rust test-wasm test-types test-node test-e2e test-engines clean corpus compare fuzz
 
 tools:
 	scripts/install-tools.sh
@@ -19,16 +19,16 @@ browser:
 pkg: tools
 	scripts/build-pkg.sh
 
-# The page serves its own copy of the package, with each file's Brotli and gzip beside it
-# (docs/deploy.md §4).
-www: pkg
-	rm -rf www/pkg && cp -r pkg www/pkg
-	node scripts/precompress.mjs www/pkg
+# The site a portal publishes, in target/site/: the page (www/) with the engine in its pkg/, scripts
+# and stylesheet minified, each file's Brotli and gzip beside it (scripts/build-site.mjs,
+# docs/deploy.md §1, §4).
+site: pkg
+	node scripts/build-site.mjs
 
-serve: www
-	node scripts/serve.mjs --port 8080 www
+serve: site
+	node scripts/serve.mjs --port 8080 target/site
 
-test: browser test-rust www test-wasm test-types test-node test-e2e test-engines
+test: browser test-rust site test-wasm test-types test-node test-e2e test-engines
 
 test-rust:
 	cargo test --all-targets
@@ -49,15 +49,15 @@ test-types: pkg
 test-node: pkg
 	node --test tests/node/
 
-test-e2e: www
+test-e2e: site
 	node --test tests/e2e/
 
 # The page's main flows in Chromium, Firefox ESR and WebKit (tests/engines/); WebKit's MiniBrowser
 # needs a display, so under a virtual one.
-test-engines: www
+test-engines: site
 	xvfb-run -a node --test tests/engines/
 
-bench: www
+bench: site
 	cargo bench --bench estimate
 	node bench/page/bench.mjs
 	node bench/page/bench.mjs --mobile

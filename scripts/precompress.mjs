@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Writes FILE.br (Brotli, quality 11) and FILE.gz (gzip -9) beside every compressible file of the
 // given folders: what a server with brotli_static / gzip_static (nginx) or scripts/serve.mjs sends
-// instead of compressing per request. `make www` runs it on www/pkg/, the engine, which is 90% of
-// the page's first load and is rebuilt as a whole, so its compressed files never go stale.
+// instead of compressing per request. `make site` runs it on the built site (scripts/build-site.mjs),
+// which is rebuilt as a whole, so its compressed files never go stale.
 //
 //   node scripts/precompress.mjs DIR [DIR …]
 import { readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';

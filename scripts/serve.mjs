@@ -1,15 +1,14 @@
 #!/usr/bin/env node
-// The static server of `make serve`, the end-to-end tests and bench/page: www/ with the headers a
-// portal must send (docs/deploy.md §2, §4), and compressed as a well-configured portal does:
-//   - the engine (www/pkg/) from the Brotli and gzip files `make www` writes beside each file
-//     (scripts/precompress.mjs), as nginx's brotli_static / gzip_static serve them: maximum
-//     compression at no cost per request;
-//   - the page's own files compressed per request (they are edited in place, so a file written
-//     beside them could go stale).
+// The static server of `make serve`, the end-to-end tests and bench/page: the built site
+// (target/site/, `make site`) with the headers a portal must send (docs/deploy.md §2, §4), and
+// compressed as a well-configured portal does: each file from the Brotli and gzip files
+// `make site` writes beside it (scripts/precompress.mjs), as nginx's brotli_static / gzip_static
+// serve them, maximum compression at no cost per request; anything without them (www/ served
+// as it is, while editing) compressed per request.
 // sirv serves files (and the precompressed ones), compression compresses the rest; neither is
 // this project's code.
 //
-//   node scripts/serve.mjs [--port 8080] [--host 127.0.0.1] [--no-brotli] [dir=www]
+//   node scripts/serve.mjs [--port 8080] [--host 127.0.0.1] [--no-brotli] [dir=target/site]
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { constants } from 'node:zlib';
@@ -38,7 +37,7 @@ const isDocument = (pathname) => pathname.endsWith('/') || pathname.endsWith('.h
 
 /** Starts serving `dir`; resolves to the node:http server once it listens. `brotli: false` serves
  *  as a portal without Brotli does (gzip only), to measure what Brotli is worth. */
-export function serve({ dir = 'www', host = '127.0.0.1', port = 8080, brotli = true } = {}) {
+export function serve({ dir = 'target/site', host = '127.0.0.1', port = 8080, brotli = true } = {}) {
   // dev: look files up per request, so an edited page file is served as it is now.
   const files = sirv(dir, {
     dev: true,
@@ -50,8 +49,8 @@ export function serve({ dir = 'www', host = '127.0.0.1', port = 8080, brotli = t
       if (isDocument(pathname)) for (const [k, v] of Object.entries(DOCUMENT_HEADERS)) res.setHeader(k, v);
     },
   });
-  // The page's own files: gzip -9; Brotli at quality 5, about 3 ms for all of them (quality 9
-  // takes ten times as long for 3% less).
+  // Files without precompressed forms: gzip -9; Brotli at quality 5, about 3 ms for all of the
+  // page's files (quality 9 takes ten times as long for 3% less).
   const compress = compression({ level: 9, brotli: { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } } });
   const server = createServer((req, res) => {
     if (!brotli) req.headers['accept-encoding'] = (req.headers['accept-encoding'] || '').replace(/\bbr\b/g, '');
@@ -79,7 +78,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const port = Number(opt('--port', 8080));
   const host = opt('--host', '127.0.0.1');
   const brotli = !args.includes('--no-brotli');
-  const dir = args.filter((a) => !a.startsWith('--'))[0] || 'www';
+  const dir = args.filter((a) => !a.startsWith('--'))[0] || 'target/site';
   const server = await serve({ dir, host, port, brotli });
   // The first line is the address (tests start this with --port 0 and read it).
   console.log(`http://${host}:${server.address().port}/`);

@@ -2,15 +2,17 @@
 // Chromium from the system (never downloaded), and the checks every page must pass: no request
 // leaves the site, no console error, no CSP violation, no dialog.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, rmSync, cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { precompress } from '../../scripts/precompress.mjs';
+import { buildSite } from '../../scripts/build-site.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WWW = join(ROOT, 'www');
+/** The built site (`make site`): what the tests serve. */
+export const SITE = join(ROOT, 'target', 'site');
 export const SHOTS = join(ROOT, 'target', 'screenshots');
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -26,20 +28,15 @@ export const CHROMIUM_ARGS = [
 ];
 
 /**
- * Puts the engine where the page loads it, as `make www` does: pkg/ → www/pkg/, with each file's
- * Brotli and gzip beside it.
- * YIBAO_PKG may name another build of it (e.g. a snapshot while pkg/ is being rebuilt).
+ * Builds the site as `make site` does (scripts/build-site.mjs): www/ with the engine in its pkg/,
+ * minified, each file's Brotli and gzip beside it, in target/site/. The tests serve what a portal
+ * publishes, built from the sources as they are now.
+ * YIBAO_PKG may name another build of the engine (e.g. a snapshot while pkg/ is being rebuilt).
  * Without a built engine the tests fail and say how to build it; engine.test.mjs also fails on
  * anything that is not the real engine.
  */
-export function preparePkg() {
-  const pkg = process.env.YIBAO_PKG || join(ROOT, 'pkg');
-  if (!existsSync(join(pkg, 'index.js'))) {
-    throw new Error(`${pkg}/index.js 不存在：请先运行 \`make pkg\` 构建计算引擎 (the engine is missing: run \`make pkg\` first)`);
-  }
-  rmSync(join(WWW, 'pkg'), { recursive: true, force: true });
-  cpSync(pkg, join(WWW, 'pkg'), { recursive: true });
-  precompress(join(WWW, 'pkg'));
+export function prepareSite() {
+  buildSite({ pkg: process.env.YIBAO_PKG || join(ROOT, 'pkg'), out: SITE });
 }
 
 /** The size of `bytes` compressed by `gzip -9`, the command the size budgets name (node's zlib at
@@ -53,8 +50,8 @@ export function gzip9(bytes) {
  *  of its own, so that the test's own work (gzip -9 of every response in bench/page) never holds up
  *  a response. */
 export async function startServer({ brotli = true } = {}) {
-  preparePkg();
-  const args = [join(ROOT, 'scripts', 'serve.mjs'), '--host', '127.0.0.1', '--port', '0', ...(brotli ? [] : ['--no-brotli']), WWW];
+  prepareSite();
+  const args = [join(ROOT, 'scripts', 'serve.mjs'), '--host', '127.0.0.1', '--port', '0', ...(brotli ? [] : ['--no-brotli']), SITE];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stderr.on('data', (d) => (out += d));

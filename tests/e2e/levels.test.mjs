@@ -168,7 +168,8 @@ const FAKE = [
 async function withFakePacks(page) {
   await page.route('**/pkg/index.js', async (route) => {
     const res = await route.fetch();
-    const body = (await res.text()).replace('policies: () => engine.policies(),', `policies: () => [...engine.policies(), ...${JSON.stringify(FAKE)}],`);
+    // The published loader is minified: its engine module goes by some short name.
+    const body = (await res.text()).replace(/policies:\s*\(\)\s*=>\s*([\w$]+)\.policies\(\)/, (_, engine) => `policies: () => [...${engine}.policies(), ...${JSON.stringify(FAKE)}]`);
     assert.ok(body.includes('test-tiers-2024'), 'the loader lists packs where this test expects');
     await route.fulfill({ response: res, body });
   });
