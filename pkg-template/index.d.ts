@@ -155,6 +155,8 @@ export interface EstimateOptions {
 export interface Engine {
   estimate(c: Case, options?: EstimateOptions): Estimate;
   validatePolicy(pack: PolicyPack): PolicyListing;
+  /** The pack merged over its `extends` parents and read as format yibao-policy/2, validated: what the engine computes with. Throws `invalid_policy` like `validatePolicy`. */
+  resolvePolicy(pack: PolicyPack): PolicyPack;
   policies(): PolicyListing[];
   version(): string;
   /** Which build was loaded. */

@@ -32,7 +32,7 @@ export async function supportsDefaultBuild() {
 
 /**
  * Loads the engine and its bundled policy packs (packs.json) once, and resolves to its API:
- * { estimate(case, options?), validatePolicy(pack), policies(), version(), build }.
+ * { estimate(case, options?), validatePolicy(pack), resolvePolicy(pack), policies(), version(), build }.
  * Rejects with { error: { code: 'no_webassembly', ... } } where WebAssembly is missing, and
  * { error: { code: 'packs_unavailable', ... } } when packs.json cannot be fetched (or read, in
  * Node).
@@ -61,6 +61,7 @@ export function load() {
       return {
         estimate: (c, options) => engine.estimate(c, options),
         validatePolicy: (pack) => engine.validatePolicy(pack),
+        resolvePolicy: (pack) => engine.resolvePolicy(pack),
         policies: () => engine.policies(),
         version: () => engine.version(),
         build: modern ? 'default' : 'mvp',

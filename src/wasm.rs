@@ -4,7 +4,7 @@
 //! message}}`; nothing here can panic.
 
 use crate::error::Error;
-use crate::report::{Numbers, Output};
+use crate::report::{Numbers, Output, PackValue};
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -84,6 +84,16 @@ pub fn validate_policy(pack: JsValue) -> Result<JsValue, JsValue> {
     let pack = from_js(pack, "policy")?;
     let policy = crate::load_policy(&pack).map_err(|e| error_js(&e))?;
     to_js(&crate::PolicyListing::of(&policy))
+}
+
+/// `resolvePolicy(pack)`: the pack as the engine computes with it: merged over its `extends`
+/// parents, read as format /2, validated (throws `invalid_policy` with a JSON Pointer otherwise).
+/// The pack editor shows every parameter of it, with what each inherits.
+#[wasm_bindgen(js_name = resolvePolicy)]
+pub fn resolve_policy(pack: JsValue) -> Result<JsValue, JsValue> {
+    let pack = from_js(pack, "policy")?;
+    let policy = crate::load_policy(&pack).map_err(|e| error_js(&e))?;
+    to_js(&PackValue { value: policy.merged(), numbers: Numbers::Float(parse_float) })
 }
 
 /// `policies()`: the bundled packs (id, name, region, effective period, hospital levels).

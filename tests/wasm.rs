@@ -6,7 +6,7 @@
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
-use yibao::wasm::{estimate, policies, register_packs, validate_policy, version};
+use yibao::wasm::{estimate, policies, register_packs, resolve_policy, validate_policy, version};
 
 const EXAMPLE_POLICY: &str = include_str!("../../shared/spec/example-policy.json");
 
@@ -182,6 +182,25 @@ fn bundled_packs_and_validation() {
     assert_eq!(s(&e, &["error", "code"]), "invalid_policy");
     assert_eq!(s(&e, &["error", "path"]), "/extends");
     assert_eq!(version(), env!("CARGO_PKG_VERSION"));
+}
+
+#[wasm_bindgen_test]
+fn resolve_policy_gives_the_merged_pack_read_as_format_2() {
+    with_bundled_packs();
+    // A child of the baseline that changes one rate: everything else is inherited, the levels
+    // are the baseline's declared five (rank a JS number), the format is /2.
+    let merged = resolve_policy(js(r#"{"format": "yibao-policy/2", "id": "child", "extends": "gansu-2018", "basic": {"inpatient": {"levels": {"county": {"rate": "0.8"}}}}}"#)).unwrap();
+    assert_eq!(s(&merged, &["format"]), "yibao-policy/2");
+    assert_eq!(s(&merged, &["id"]), "child");
+    assert_eq!(s(&merged, &["basic", "inpatient", "levels", "county", "rate"]), "0.8");
+    let inherited = s(&merged, &["basic", "inpatient", "levels", "county", "deductible"]);
+    let parent = resolve_policy(js(r#"{"format": "yibao-policy/2", "id": "p", "extends": "gansu-2018"}"#)).unwrap();
+    assert_eq!(inherited, s(&parent, &["basic", "inpatient", "levels", "county", "deductible"]));
+    assert_eq!(get(&merged, &["levels", "county", "rank"]).as_f64(), Some(3.0));
+    assert_eq!(s(&merged, &["critical_illness", "threshold"]), s(&parent, &["critical_illness", "threshold"]));
+    // An invalid value is refused at its pointer, as validatePolicy refuses it.
+    let e = resolve_policy(js(r#"{"format": "yibao-policy/2", "id": "child", "extends": "gansu-2018", "critical_illness": {"threshold": "-1"}}"#)).unwrap_err();
+    assert_eq!((s(&e, &["error", "code"]), s(&e, &["error", "path"])), ("invalid_policy".to_owned(), "/critical_illness/threshold".to_owned()));
 }
 
 #[wasm_bindgen_test]

@@ -34,6 +34,8 @@ export async function run(): Promise<string> {
 export async function custom(pack: PolicyPack): Promise<string> {
   const yibao = await load();
   const summary = yibao.validatePolicy(pack);
+  const merged: PolicyPack = yibao.resolvePolicy(pack);
+  console.log(merged.format);
   const levels = yibao.policies()[0].levels.map((l) => `${l.id}:${l.name}:${l.rank}`).join(',');
   return `${summary.id} ${summary.effective.from} ${summary.levels.length} ${levels} ${yibao.version()} ${yibao.build}`;
 }
