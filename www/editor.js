@@ -520,6 +520,12 @@ function renameLater() {
   }, 400);
 }
 
+/** A pointer in words: a group by its title, the whole pack as such. */
+function pointerName(p) {
+  if (p === '') return '整个政策包';
+  return GROUPS.find(([g]) => g === p)?.[1] ?? (paramName(p, levelNames()) || p);
+}
+
 /** A value in words: names, ids and ranks as they are, amounts and rates as vocab.js words them. */
 function shown(pointer, value) {
   if (/\/(name|id|rank)$/.test(pointer)) return String(value);
@@ -543,7 +549,7 @@ function describe(row, pointer) {
   if (at && at !== pointer) {
     // Written on a group above (and shown there): name it, not its whole note again.
     if (src) line.append(` ${src.number ?? ''}`);
-    line.append(el('span', { class: 'sub-label', text: `（见“${paramName(at, levelNames()) || '整个政策包'}”的依据）` }));
+    line.append(el('span', { class: 'sub-label', text: `（见“${pointerName(at)}”的依据）` }));
   } else {
     if (src) line.append(` ${src.number ?? ''}${entry.clause ? ` ${entry.clause}` : ''}`);
     if (entry.note) line.append(`${src ? '；' : ' '}${entry.note}`);
@@ -850,9 +856,19 @@ function fillPrintSheet() {
   $('print-meta').textContent = `${m.region.name} ${m.region.code}，${m.effective.from} 起${m.effective.until ? `至 ${m.effective.until}` : ''}；${state.extendsId ? `继承 ${state.extendsId}` : '完整政策包'}`;
   const body = $('print-table').tBodies[0];
   body.replaceChildren();
-  for (const { pointer, value } of T.leaves(state.edited)) {
-    const { entry } = T.provenanceOf(state.edited.provenance, pointer);
+  const groups = new Map(); // provenance written on a group: printed once, below the table
+  const words = (entry) => {
     const src = entry.source ? state.edited.sources[entry.source] : null;
+    return [src?.number, src?.title, entry.clause, entry.note].filter(Boolean).join('；');
+  };
+  for (const { pointer, value } of T.leaves(state.edited)) {
+    const { pointer: at, entry } = T.provenanceOf(state.edited.provenance, pointer);
+    let text = words(entry);
+    if (at && at !== pointer) {
+      const name = pointerName(at);
+      groups.set(at, { name, entry });
+      text = `见下方“${name}”的依据`;
+    }
     body.append(
       el(
         'tr',
@@ -860,8 +876,13 @@ function fillPrintSheet() {
         el('td', { text: paramName(pointer, levelNames()) }),
         el('td', { text: shown(pointer, value) }),
         el('td', { text: BASIS[entry.basis] ?? '示例' }),
-        el('td', { text: [src?.number, src?.title, entry.clause, entry.note].filter(Boolean).join('；') }),
+        el('td', { text }),
       ),
     );
+  }
+  const notes = $('print-groups');
+  notes.replaceChildren();
+  for (const { name, entry } of groups.values()) {
+    notes.append(el('dt', { text: `${name}（${BASIS[entry.basis] ?? '示例'}）` }), el('dd', { text: words(entry) }));
   }
 }
