@@ -152,24 +152,78 @@ export interface EstimateOptions {
   parameters?: boolean;
 }
 
+/** A 医共体 / 包干 settlement case (settlement.md): what the pack's rules need. */
+export interface SettlementCase {
+  policy?: string;
+  alliance?: string;
+  year?: number;
+  budget: {
+    persons?: number;
+    history?: Amount[];
+    previous?: Amount;
+    growth?: Amount;
+    area_fund_growth?: Amount;
+    raised?: Amount;
+    last_year_settled?: Amount;
+  };
+  actual: { fund_paid: Amount; fund_paid_outside?: Amount; emergency_overspend?: Amount };
+  assessment?: { score?: Amount; rank?: number };
+  risk_pool_before?: Amount;
+}
+
+/** One explained amount of a settlement, with the pack pointers it used. */
+export interface SettlementStep {
+  rule: string;
+  amount: string;
+  text: string;
+  params: string[];
+}
+
+/** The year's settlement; fields the pack's rules do not produce are absent. Amounts are strings. */
+export interface Statement {
+  policy: PolicySummary;
+  alliance?: string;
+  year?: number;
+  budget: string;
+  holdbacks: { id: string; name: string; taken: string; returned?: string; to_pool?: string }[];
+  paid_during_year: string;
+  spending_counted: string;
+  surplus: string;
+  kept?: string;
+  carried_over?: string;
+  to_alliance_settlement?: string;
+  shares?: { district?: string; township?: string; village?: string };
+  overspend: string;
+  from_risk_pool?: string;
+  from_fund?: string;
+  risk_pool_after?: string;
+  steps: SettlementStep[];
+  parameters?: Record<string, unknown>;
+  sources?: Record<string, unknown>;
+}
+
 export interface Engine {
   estimate(c: Case, options?: EstimateOptions): Estimate;
+  /** Only in the engine of `load({ settlement: true })`; the residents' engine throws `settlement_not_loaded`. */
+  settle(c: SettlementCase, options?: EstimateOptions): Statement;
   validatePolicy(pack: PolicyPack): PolicyListing;
   /** The pack merged over its `extends` parents and read as format yibao-policy/2, validated: what the engine computes with. Throws `invalid_policy` like `validatePolicy`. */
   resolvePolicy(pack: PolicyPack): PolicyPack;
   policies(): PolicyListing[];
   version(): string;
-  /** Which build was loaded. */
-  build: 'default' | 'mvp';
+  /** Which build was loaded: the residents' default or MVP build, or the full one with settlement. */
+  build: 'default' | 'mvp' | 'full';
 }
 
 /**
  * Loads the engine and the bundled packs once; later calls resolve to the same engine.
  * In a browser it fetches `yibao_bg.wasm` and `packs.json` beside this module; in Node ≥ 18
  * (and Deno, Bun: wherever this module is a `file:` URL) it reads them from disk.
+ * `load({ settlement: true })` loads the full engine of `fund/` instead (estimates and `settle`),
+ * for fund staff and pack editors; the residents' engine is smaller and has no `settle`.
  * Rejects with a `YibaoError`: `no_webassembly`, or `packs_unavailable` when `packs.json` cannot
  * be fetched or read. After a rejection, calling `load()` again retries.
  */
-export function load(): Promise<Engine>;
+export function load(options?: { settlement?: boolean }): Promise<Engine>;
 /** Whether this runtime has the WebAssembly features of the default build (else `load()` uses the MVP build). */
 export function supportsDefaultBuild(): Promise<boolean>;

@@ -19,6 +19,9 @@ pub mod explain;
 pub mod policy;
 pub mod report;
 pub mod rules;
+// The fund side: how the pooled fund pays a 医共体 or a pilot (settlement.md).
+#[cfg(feature = "settlement")]
+pub mod settlement;
 
 // The door to JavaScript; the command line (src/main.rs) is the other.
 #[cfg(target_arch = "wasm32")]
@@ -116,6 +119,23 @@ pub fn choose_policy(case: &Case) -> Result<&'static Policy, Error> {
             Ok(chosen.unwrap_or(in_region[0]))
         }
     }
+}
+
+#[cfg(feature = "settlement")]
+/// Settles a year for a 医共体 or a pilot (settlement.md) and hands the statement to `then`.
+/// `pack`, when given, is used instead of the bundled pack the case names.
+pub fn with_settlement<R>(case: &Value, pack: Option<&Value>, then: impl FnOnce(&settlement::Statement) -> R) -> Result<R, Error> {
+    let case = settlement::SettlementCase::from_json(case)?;
+    let loaded;
+    let policy = match (pack, &case.policy) {
+        (Some(pack), _) => {
+            loaded = load_policy(pack)?;
+            &loaded
+        }
+        (None, Some(id)) => bundled::by_id(id)?,
+        (None, None) => return Err(Error::new("missing_field", "policy", "请指定政策包（policy）", "name a policy pack (policy)")),
+    };
+    Ok(then(&settlement::settle(&case, policy)?))
 }
 
 /// The bundled packs: id, name, region, effective period, hospital levels.

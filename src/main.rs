@@ -1,4 +1,4 @@
-//! The `yibao` command line: `estimate`, `validate`, `upgrade`, `policies`. JSON on standard output; errors as
+//! The `yibao` command line: `estimate`, `settle`, `validate`, `upgrade`, `policies`. JSON on standard output; errors as
 //! the contract's JSON on standard error with exit status 2.
 
 use serde::Serialize;
@@ -10,6 +10,8 @@ use yibao::Error;
 const USAGE: &str = "用法 (usage):
   yibao estimate [--policy PACK.json] [--format json|text] [--parameters] CASE.json|-
     --parameters: JSON 结果附上所用参数的取值和文件依据 (add parameters and sources)
+  yibao settle [--policy PACK.json] [--format json|text] [--parameters] CASE.json|-
+    医共体 / 包干基金结算测算 (fund settlement of a county alliance or a pilot)
   yibao validate PACK.json
   yibao upgrade PACK.json
     把 yibao-policy/1 政策包改写为 /2，测算结果不变 (a /1 pack rewritten as /2, same estimates)
@@ -62,32 +64,49 @@ fn pretty(v: &impl Serialize) -> Result<String, Error> {
     Ok(s)
 }
 
+/// `[--policy PACK.json] [--format json|text] [--parameters] CASE.json|-`, as `estimate` and
+/// `settle` take them.
+fn estimate_args(rest: &[String]) -> Result<(Option<&String>, &'static str, bool, &str), Error> {
+    let (mut policy, mut format, mut case, mut parameters) = (None, "json", None, false);
+    let mut it = rest.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--parameters" => parameters = true,
+            "--policy" => policy = Some(it.next().ok_or_else(|| usage("--policy 后缺少文件 (missing file)"))?),
+            "--format" => {
+                format = match it.next().map(String::as_str) {
+                    Some("json") => "json",
+                    Some("text") => "text",
+                    _ => return Err(usage("--format 只能是 json 或 text (must be json or text)")),
+                }
+            }
+            other if case.is_none() && (other == "-" || !other.starts_with('-')) => case = Some(other),
+            other => return Err(usage(&format!("无法识别的参数 {other} (unexpected argument)"))),
+        }
+    }
+    Ok((policy, format, parameters, case.ok_or_else(|| usage("缺少案例文件 (missing CASE.json)"))?))
+}
+
 fn run(args: &[String]) -> Result<String, Error> {
     let Some((cmd, rest)) = args.split_first() else { return Err(usage("缺少子命令 (missing command)")) };
     match cmd.as_str() {
         "estimate" => {
-            let (mut policy, mut format, mut case, mut parameters) = (None, "json", None, false);
-            let mut it = rest.iter();
-            while let Some(a) = it.next() {
-                match a.as_str() {
-                    "--parameters" => parameters = true,
-                    "--policy" => policy = Some(it.next().ok_or_else(|| usage("--policy 后缺少文件 (missing file)"))?),
-                    "--format" => {
-                        format = match it.next().map(String::as_str) {
-                            Some("json") => "json",
-                            Some("text") => "text",
-                            _ => return Err(usage("--format 只能是 json 或 text (must be json or text)")),
-                        }
-                    }
-                    other if case.is_none() && (other == "-" || !other.starts_with('-')) => case = Some(other),
-                    other => return Err(usage(&format!("无法识别的参数 {other} (unexpected argument)"))),
-                }
-            }
-            let case = read_json(case.ok_or_else(|| usage("缺少案例文件 (missing CASE.json)"))?, "case")?;
+            let (policy, format, parameters, case) = estimate_args(rest)?;
+            let case = read_json(case, "case")?;
             let pack = policy.map(|p| read_json(p, "policy")).transpose()?;
             yibao::with_estimate(&case, pack.as_ref(), |e| match (format, parameters) {
                 ("text", _) => Ok(yibao::report::text::render(e)),
                 _ => pretty(&yibao::Output { estimate: e, parameters: parameters.then_some(yibao::Numbers::Exact) }),
+            })?
+        }
+        #[cfg(feature = "settlement")]
+        "settle" => {
+            let (policy, format, parameters, case) = estimate_args(rest)?;
+            let case = read_json(case, "case")?;
+            let pack = policy.map(|p| read_json(p, "policy")).transpose()?;
+            yibao::with_settlement(&case, pack.as_ref(), |s| match format {
+                "text" => Ok(yibao::settlement::text::render(s)),
+                _ => pretty(&yibao::settlement::Output::new(s, parameters.then_some(yibao::Numbers::Exact))),
             })?
         }
         "validate" => {

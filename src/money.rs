@@ -12,6 +12,10 @@ use std::fmt;
 /// The largest amount accepted in input (rules.md: at most 100,000,000 yuan).
 pub const MAX_INPUT: Decimal = Decimal::from_parts(100_000_000, 0, 0, false, 0);
 
+/// The largest amount a settlement case may give (a fund's yearly budget for a county alliance
+/// can pass a resident's 100,000,000): 100,000,000,000 yuan.
+pub const MAX_FUND: Decimal = Decimal::from_parts(1_215_752_192, 23, 0, false, 0);
+
 /// An amount of money in yuan. Arithmetic is checked: an overflow is an error value, not a panic.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Money(Decimal);

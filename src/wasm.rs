@@ -57,24 +57,38 @@ extern "C" {
     fn parameters(this: &EstimateOptions) -> Result<JsValue, JsValue>;
 }
 
+/// `options.policy` (a pack object) and `options.parameters`, as `estimate` and `settle` take them.
+fn read_options(options: &JsValue) -> Result<(Option<Value>, bool), JsValue> {
+    if !options.is_object() {
+        return Ok((None, false));
+    }
+    let options: &EstimateOptions = options.unchecked_ref();
+    let unreadable = |_| error_js(&Error::new("invalid_json", "options", "选项无法读取", "the options cannot be read"));
+    let pack = options.policy().map_err(unreadable)?;
+    let pack = (!pack.is_undefined() && !pack.is_null()).then(|| from_js(pack, "policy")).transpose()?;
+    Ok((pack, options.parameters().map_err(unreadable)?.is_truthy()))
+}
+
 /// `estimate(case, options?)`: `options.policy` may hold a pack object; otherwise the case's
 /// `policy` id (or `region`) picks a bundled pack. `options.parameters: true` adds the
 /// `parameters` and `sources` of the explanation.
 #[wasm_bindgen]
 pub fn estimate(case: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let case = from_js(case, "case")?;
-    let (pack, parameters) = match options.is_object() {
-        true => {
-            let options: &EstimateOptions = options.unchecked_ref();
-            let unreadable = |_| error_js(&Error::new("invalid_json", "options", "选项无法读取", "the options cannot be read"));
-            let pack = options.policy().map_err(unreadable)?;
-            let pack = (!pack.is_undefined() && !pack.is_null()).then(|| from_js(pack, "policy")).transpose()?;
-            (pack, options.parameters().map_err(unreadable)?.is_truthy())
-        }
-        false => (None, false),
-    };
+    let (pack, parameters) = read_options(&options)?;
     crate::with_estimate(&case, pack.as_ref(), |e| to_js(&Output { estimate: e, parameters: parameters.then_some(Numbers::Float(parse_float)) }))
     .map_err(|e| error_js(&e))?
+}
+
+#[cfg(feature = "settlement")]
+/// `settle(case, options?)`: a 医共体 / 包干 settlement (settlement.md); `options.policy` may hold
+/// a pack object, otherwise the case's `policy` names a bundled pack; `options.parameters: true`
+/// adds the `parameters` and `sources` the steps cite.
+#[wasm_bindgen]
+pub fn settle(case: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let case = from_js(case, "case")?;
+    let (pack, parameters) = read_options(&options)?;
+    crate::with_settlement(&case, pack.as_ref(), |s| to_js(&crate::settlement::Output::new(s, parameters.then_some(Numbers::Float(parse_float))))).map_err(|e| error_js(&e))?
 }
 
 /// `validatePolicy(pack)`: the pack's listing (as `policies()` gives it) when valid; throws `invalid_policy` with a JSON

@@ -550,11 +550,18 @@ fn every_regional_pack_cites_its_document() {
     }
 }
 
-/// Leaves a regional pack overrides whose document gives no figure, so they are marked
-/// illustrative on purpose (docs/pack-expectations.md, last section).
-const ILLUSTRATIVE_OVERRIDES: [(&str, &str); 1] = [
+/// Leaves a regional pack overrides whose document gives no figure or no rule, so they are marked
+/// illustrative (or guidance) on purpose (docs/pack-expectations.md, last section).
+const ILLUSTRATIVE_OVERRIDES: [(&str, &str, Basis); 5] = [
     // 曲政办发〔2022〕65号 brings county clinics into 普通门诊 without a rate.
-    ("qujing-2022", "/basic/general_outpatient/levels/county/rate"),
+    ("qujing-2022", "/basic/general_outpatient/levels/county/rate", Basis::Illustrative),
+    // Settlement: the documents tie a holdback to the assessment without saying how; returning
+    // score/100 of it is the example rule.
+    ("qujing-2022", "/settlement/holdbacks/0/returned", Basis::Illustrative),
+    ("gansu-2018", "/settlement/holdbacks/0/returned", Basis::Illustrative),
+    ("guangdong-2025", "/settlement/holdbacks/0/returned", Basis::Illustrative),
+    // 广东 leaves the surplus rules to each city; keeping all of it is the reading of 结余留用.
+    ("guangdong-2025", "/settlement/surplus/method", Basis::Guidance),
 ];
 
 #[test]
@@ -564,7 +571,7 @@ fn what_a_regional_pack_overrides_is_documented() {
     for p in all_packs().iter().filter(|p| p.id != "national-baseline") {
         for leaf in parameter_leaves(&raw(&p.id)) {
             let entry = p.provenance.lookup(&leaf).unwrap_or_else(|| panic!("{}: {leaf} unsourced", p.id));
-            let want = if ILLUSTRATIVE_OVERRIDES.contains(&(p.id.as_str(), leaf.as_str())) { Basis::Illustrative } else { Basis::Document };
+            let want = ILLUSTRATIVE_OVERRIDES.iter().find(|(id, l, _)| *id == p.id && *l == leaf).map_or(Basis::Document, |o| o.2);
             assert_eq!(entry.basis, want, "{}: {leaf}", p.id);
         }
     }

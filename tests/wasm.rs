@@ -6,12 +6,13 @@
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
-use yibao::wasm::{estimate, policies, register_packs, resolve_policy, validate_policy, version};
+use yibao::wasm::{estimate, policies, register_packs, resolve_policy, settle, validate_policy, version};
 
 const EXAMPLE_POLICY: &str = include_str!("../../shared/spec/example-policy.json");
 
 /// The packs the package ships beside the module (`make pkg` writes them), registered once as
-/// the package's loader does.
+/// the package's loader does: the full engine's copy (`pkg/fund/packs.json`, with the settlement
+/// sections), since these tests build the engine with its default features.
 fn with_bundled_packs() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -19,7 +20,7 @@ fn with_bundled_packs() {
         // registered after it, as the loader's retry does.
         let e = register_packs(js(r#"[{"id": "x"}]"#)).unwrap_err();
         assert_eq!((s(&e, &["error", "code"]), s(&e, &["error", "path"])), ("invalid_policy".to_owned(), "/0/format".to_owned()));
-        register_packs(js(include_str!("../pkg/packs.json"))).expect("the shipped packs are valid");
+        register_packs(js(include_str!("../pkg/fund/packs.json"))).expect("the shipped packs are valid");
     });
 }
 
@@ -257,4 +258,21 @@ fn format_2_through_the_js_api() {
     let out = estimate(case, js(&format!(r#"{{"policy": {EXAMPLE_POLICY}, "parameters": true}}"#))).unwrap();
     assert_eq!(s(&out, &["totals", "reimbursed"]), "43265.37");
     assert_eq!(s(&out, &["parameters", "/medical_assistance/layers/0/categories/low_income/rate", "value"]), "0.70");
+}
+
+#[wasm_bindgen_test]
+fn settle_through_the_js_api() {
+    with_bundled_packs();
+    // settlement.md's 金安 example: 1,200 × 3,070 = 3,684,000; 3,300,000 spent; 92.5 分 keeps
+    // 355,200 of the 384,000 surplus, 2:6:2.
+    let case = js(r#"{"policy": "jinan-2023", "budget": {"persons": 1200}, "actual": {"fund_paid": "3300000.00"}, "assessment": {"score": 92.5, "rank": 4}}"#);
+    let out = settle(case.clone(), js(r#"{"parameters": true}"#)).unwrap();
+    assert_eq!(s(&out, &["budget"]), "3684000.00");
+    assert_eq!(s(&out, &["kept"]), "355200.00");
+    assert_eq!(s(&out, &["shares", "township"]), "213120.00");
+    assert_eq!(s(&out, &["parameters", "/settlement/budget/per_capita", "basis"]), "document");
+    assert!(get(&out, &["carried_over"]).is_undefined(), "absent, not zero");
+    // A score outside 0–100 is an error value naming the field.
+    let e = settle(js(r#"{"policy": "jinan-2023", "budget": {"persons": 1}, "actual": {"fund_paid": "1"}, "assessment": {"score": 101, "rank": 1}}"#), JsValue::UNDEFINED).unwrap_err();
+    assert_eq!((s(&e, &["error", "code"]), s(&e, &["error", "path"])), ("invalid_value".to_owned(), "assessment.score".to_owned()));
 }

@@ -3,21 +3,10 @@
 // extends the one they started from and holds only what changed. Every check is the engine's
 // (validatePolicy): the page never decides on its own what a valid pack is.
 import { load } from './pkg/index.js';
+import { $, el } from './js/dom.js';
 import { paramName, paramValue, CATEGORY, KIND, CONDITION, money } from './js/vocab.js';
 import * as T from './js/pack-tree.js';
 
-const $ = (id) => document.getElementById(id);
-const el = (tag, attrs = {}, ...kids) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'text') e.textContent = v;
-    else if (k === 'class') e.className = v;
-    else e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const k of kids) if (k != null) e.append(k);
-  return e;
-};
 
 const BASIS = { document: '文件规定', guidance: '指导范围', illustrative: '示例' };
 /** The note a changed value gets until the user says where it comes from. */
@@ -59,8 +48,9 @@ init();
 async function init() {
   wire();
   try {
-    state.engine = await load();
-    const res = await fetch('pkg/packs.json');
+    // The full engine: it checks the packs' settlement sections too, and its packs.json has them.
+    state.engine = await load({ settlement: true });
+    const res = await fetch('pkg/fund/packs.json');
     state.bundled = await res.json();
   } catch {
     setStatus('start-status', '计算程序没有加载成功。请检查网络后刷新页面。', true);
@@ -229,7 +219,7 @@ function groupProvenance(pointer) {
   const entry = state.edited.provenance?.[pointer];
   if (!entry) return null;
   const src = entry.source ? state.edited.sources[entry.source] : null;
-  const p = el('p', { class: 'ed-prov ed-prov-group' }, '本组参数的依据：', el('span', { class: `basis basis-${entry.basis ?? 'illustrative'}`, text: BASIS[entry.basis] ?? '示例' }));
+  const p = el('p', { class: 'ed-prov ed-prov-group' }, '本组参数的依据：', el('span', { class: `tag tag-${entry.basis ?? 'illustrative'}`, text: BASIS[entry.basis] ?? '示例' }));
   const words = [src?.number, entry.clause, entry.note].filter(Boolean).join('；');
   if (words) p.append(` ${words}`);
   return p;
@@ -543,7 +533,7 @@ function describe(row, pointer) {
   const parts = [];
   if (changed) parts.push(base === undefined ? '新增' : `已修改（原值 ${shown(pointer, base)}）`);
   else parts.push(`沿用起始政策包：${shown(pointer, base)}`);
-  const basis = el('span', { class: `basis basis-${entry.basis ?? 'illustrative'}`, text: BASIS[entry.basis] ?? '示例' });
+  const basis = el('span', { class: `tag tag-${entry.basis ?? 'illustrative'}`, text: BASIS[entry.basis] ?? '示例' });
   const line = row.querySelector('.ed-prov');
   line.replaceChildren(parts.join(''), ' · 依据：', basis);
   if (at && at !== pointer) {

@@ -97,6 +97,20 @@ impl<'a> Obj<'a> {
         rate(self.required(key, label)?, &self.path.key(key), self.style, label)
     }
 
+    pub fn opt_rate(&self, key: &str, label: Label) -> Result<Option<Rate>, Error> {
+        self.get(key).map(|v| rate(v, &self.path.key(key), self.style, label)).transpose()
+    }
+
+    /// An amount of at most `max` yuan, if given (see [`amount_up_to`]).
+    pub fn opt_amount_up_to(&self, key: &str, label: Label, max: Decimal) -> Result<Option<Money>, Error> {
+        self.get(key).map(|v| amount_up_to(v, &self.path.key(key), self.style, label, max)).transpose()
+    }
+
+    /// The path of a member, for errors about it that are found later.
+    pub fn path_of(&self, key: &str) -> Path {
+        self.path.key(key)
+    }
+
     pub fn vocab<V: Vocabulary>(&self, key: &str) -> Result<V, Error> {
         let v = self.required(key, V::WHAT)?;
         vocab(v, &self.path.key(key), self.style)
@@ -126,6 +140,21 @@ impl<'a> Obj<'a> {
     pub fn required_array(&self, key: &str, label: Label) -> Result<Vec<(Path, &'a Value)>, Error> {
         self.required(key, label)?;
         self.array(key, label)
+    }
+
+    /// A whole number from 0 to `max` (a JSON integer, or its digits as a string), if given.
+    pub fn opt_whole(&self, key: &str, label: Label, max: u64) -> Result<Option<u64>, Error> {
+        let Some(v) = self.get(key) else { return Ok(None) };
+        let n = crate::input::number::parse_decimal(v).filter(|d| d.is_integer() && !d.is_sign_negative() && *d <= Decimal::from(max));
+        match n.and_then(|d| u64::try_from(d.normalize().mantissa()).ok()) {
+            Some(n) => Ok(Some(n)),
+            None => Err(Error::new(
+                "invalid_value",
+                self.at(key),
+                format_args!("{}必须是 0 到 {max} 之间的整数", label.0),
+                format_args!("{} must be a whole number from 0 to {max}", label.1),
+            )),
+        }
     }
 
     /// A string that must be there and not be blank.
@@ -185,6 +214,11 @@ fn has_minus(v: &Value) -> bool {
 
 /// An amount: a decimal ≥ 0 with at most two decimals, at most 100,000,000 yuan.
 pub fn amount(v: &Value, path: &Path, style: PathStyle, label: Label) -> Result<Money, Error> {
+    amount_up_to(v, path, style, label, MAX_INPUT)
+}
+
+/// An amount of at most `max` yuan (a fund's yearly budget can pass a resident's 100,000,000).
+pub fn amount_up_to(v: &Value, path: &Path, style: PathStyle, label: Label, max: Decimal) -> Result<Money, Error> {
     let at = || path.render(style);
     let Some(d) = parse_decimal(v) else {
         return Err(Error::new(
@@ -210,12 +244,13 @@ pub fn amount(v: &Value, path: &Path, style: PathStyle, label: Label) -> Result<
             format_args!("{} may have at most 2 decimals (fen)", label.1),
         ));
     }
-    if d > MAX_INPUT {
+    if d > max {
+        let limit = crate::money::grouped(max);
         return Err(Error::new(
             "invalid_amount",
             at(),
-            format_args!("{}不能超过 100,000,000 元", label.0),
-            format_args!("{} must be at most 100,000,000 yuan", label.1),
+            format_args!("{}不能超过 {limit} 元", label.0),
+            format_args!("{} must be at most {limit} yuan", label.1),
         ));
     }
     // Not negative (checked above), so no sign to drop: "-0" reads as 0.

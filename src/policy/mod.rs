@@ -5,6 +5,8 @@
 pub mod bundled;
 mod merge;
 pub mod provenance;
+#[cfg(feature = "settlement")]
+pub mod settlement;
 pub mod upgrade;
 mod validate;
 
@@ -41,6 +43,9 @@ pub struct Policy {
     /// Condition ids the pack declares beyond rules.md's eight, with their names (format /2).
     /// A handful at most: a list, not a map.
     pub conditions: Vec<(String, String)>,
+    /// How the fund pays the providers (`settlement`, settlement.md), where the pack says.
+    #[cfg(feature = "settlement")]
+    pub settlement: Option<settlement::Settlement>,
     /// The merged pack as JSON, to show each parameter's value beside its source.
     merged: Value,
 }

@@ -10,7 +10,7 @@ use crate::vocabulary::{Vocabulary, TWO_DISEASES};
 
 const TOP: &[&str] = &[
     "format", "id", "name", "description", "region", "effective", "extends", "sources", "basic",
-    "critical_illness", "medical_assistance", "estimation", "provenance", "levels", "conditions",
+    "critical_illness", "medical_assistance", "estimation", "provenance", "levels", "conditions", "settlement",
 ];
 
 const DEDUCTIBLE: Label = ("起付线", "deductible");
@@ -61,6 +61,11 @@ pub fn policy(merged: Value) -> Result<Policy, Error> {
         let e = root.obj("estimation", ("费用拆分估算", "estimation"), &["default_in_scope_share"])?;
         Estimation { default_in_scope_share: e.rate("default_in_scope_share", ("政策范围内费用默认占比", "default in-scope share"))? }
     };
+    #[cfg(feature = "settlement")]
+    let settlement = super::settlement::read(&root)?;
+    // Without the feature the section is only accepted as an object (policy/settlement.rs).
+    #[cfg(not(feature = "settlement"))]
+    root.opt_obj("settlement", &["budget", "holdbacks", "outside", "surplus", "overspend"])?;
     let provenance = provenance(&root, &merged, &sources)?;
     Ok(Policy {
         id: id.to_owned(),
@@ -75,6 +80,8 @@ pub fn policy(merged: Value) -> Result<Policy, Error> {
         provenance,
         levels,
         conditions,
+        #[cfg(feature = "settlement")]
+        settlement,
         merged,
     })
 }

@@ -5,7 +5,7 @@
 
 pub mod text;
 
-use crate::policy::{Basis, Source};
+use crate::policy::{Basis, Policy, Source};
 use crate::rules::estimate::Estimate;
 use crate::ids::IdMap;
 use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
@@ -29,26 +29,29 @@ pub struct Parameter<'p> {
 /// Every parameter the steps name, once each and in the order first named: its value and
 /// where it comes from.
 pub fn parameters<'a, 'p>(e: &'a Estimate<'p>, numbers: Numbers) -> IdMap<&'a str, Parameter<'p>> {
-    let pack = e.pack;
+    parameters_of(e.pack, e.visits.iter().flat_map(|v| &v.steps).flat_map(|s| &s.params).map(String::as_str), numbers)
+}
+
+/// The parameters `pointers` name in `pack` (an estimate's or a settlement's steps), once each
+/// and in the order first named.
+pub fn parameters_of<'a, 'p>(pack: &'p Policy, pointers: impl IntoIterator<Item = &'a str>, numbers: Numbers) -> IdMap<&'a str, Parameter<'p>> {
     let mut out = IdMap::default();
-    for step in e.visits.iter().flat_map(|v| &v.steps) {
-        for pointer in &step.params {
-            if out.contains_key(pointer.as_str()) {
-                continue;
-            }
-            let entry = pack.provenance.lookup(pointer);
-            out.insert(
-                pointer.as_str(),
-                Parameter {
-                    // Every step pointer names a part of the pack (see `settle_pointers`).
-                    value: PackValue { value: pack.value_at(pointer).unwrap_or(pack.merged()), numbers },
-                    basis: entry.map_or(Basis::Illustrative, |e| e.basis),
-                    source: entry.and_then(|e| e.source.as_deref()),
-                    clause: entry.and_then(|e| e.clause.as_deref()),
-                    note: entry.and_then(|e| e.note.as_deref()),
-                },
-            );
+    for pointer in pointers {
+        if out.contains_key(pointer) {
+            continue;
         }
+        let entry = pack.provenance.lookup(pointer);
+        out.insert(
+            pointer,
+            Parameter {
+                // Every step pointer names a part of the pack (see `settle_pointers`).
+                value: PackValue { value: pack.value_at(pointer).unwrap_or(pack.merged()), numbers },
+                basis: entry.map_or(Basis::Illustrative, |e| e.basis),
+                source: entry.and_then(|e| e.source.as_deref()),
+                clause: entry.and_then(|e| e.clause.as_deref()),
+                note: entry.and_then(|e| e.note.as_deref()),
+            },
+        );
     }
     out
 }
@@ -56,10 +59,10 @@ pub fn parameters<'a, 'p>(e: &'a Estimate<'p>, numbers: Numbers) -> IdMap<&'a st
 /// The documents `parameters` cite, each once, under the pack's own keys: a document's title
 /// and issuer are long, and written beside every parameter they would make up a third of the
 /// result.
-pub fn sources<'p>(e: &Estimate<'p>, parameters: &IdMap<&str, Parameter<'p>>) -> IdMap<&'p str, &'p Source> {
+pub fn sources<'p>(pack: &'p Policy, parameters: &IdMap<&str, Parameter<'p>>) -> IdMap<&'p str, &'p Source> {
     let mut sources = IdMap::default();
     for key in parameters.values().filter_map(|p| p.source) {
-        if let Some(source) = e.pack.sources.get(key) {
+        if let Some(source) = pack.sources.get(key) {
             sources.entry(key).or_insert(source);
         }
     }
@@ -87,7 +90,7 @@ impl Serialize for Output<'_, '_> {
         if let Some(numbers) = self.parameters {
             let parameters = parameters(e, numbers);
             map.serialize_field("parameters", &parameters)?;
-            map.serialize_field("sources", &sources(e, &parameters))?;
+            map.serialize_field("sources", &sources(e.pack, &parameters))?;
         }
         map.end()
     }

@@ -3,7 +3,7 @@
 
 use crate::rules::estimate::{Amounts, Estimate};
 use crate::explain::Effect;
-use crate::policy::Basis;
+use crate::policy::{Basis, Policy};
 use crate::money::Money;
 use crate::vocabulary::{Kind, Vocabulary};
 use std::fmt::Write;
@@ -66,8 +66,15 @@ pub fn render(e: &Estimate) -> String {
             let _ = writeln!(out, "  · {}", w.text);
         }
     }
-    let parameters = super::parameters(e, super::Numbers::Exact);
-    let sources = super::sources(e, &parameters);
+    sources_section(&mut out, e.pack, e.visits.iter().flat_map(|v| &v.steps).flat_map(|s| &s.params).map(String::as_str));
+    out
+}
+
+/// "参数来源：": each parameter the steps name with its document and clause, an example value
+/// marked as one; shared by the estimate's and the settlement's text.
+pub fn sources_section<'a>(out: &mut String, pack: &Policy, pointers: impl IntoIterator<Item = &'a str>) {
+    let parameters = super::parameters_of(pack, pointers, super::Numbers::Exact);
+    let sources = super::sources(pack, &parameters);
     let illustrative = parameters.iter().filter(|(_, p)| p.basis == Basis::Illustrative).count();
     let _ = writeln!(out, "\n参数来源：");
     for (pointer, param) in parameters.iter() {
@@ -89,5 +96,4 @@ pub fn render(e: &Estimate) -> String {
     if illustrative > 0 {
         let _ = writeln!(out, "  注意：有 {illustrative} 项参数为示例参数，结果仅供演示。");
     }
-    out
 }

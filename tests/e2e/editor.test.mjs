@@ -8,11 +8,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import { openPage, openSite, closeSite, shotsDir, ROOT } from './helpers.mjs';
+import { openPage, openSite, closeSite, shotsDir, ROOT, axeViolations } from './helpers.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const OUT = join(ROOT, 'target', 'editor-test');
 
 let srv;
@@ -274,12 +271,7 @@ test('axe finds nothing serious, and the page fits 375 and 1280 px (screenshots)
     const { page } = p;
     await field(page, '/critical_illness/threshold').fill('abc');
     await settled(page, false);
-    await page.addScriptTag({ content: AXE });
-    const violations = await page.evaluate(async () => {
-      // eslint-disable-next-line no-undef
-      const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
-    });
+    const violations = await axeViolations(page);
     assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.equal(overflow, 0, `no sideways scroll at ${viewport.width} px`);

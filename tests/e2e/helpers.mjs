@@ -250,3 +250,15 @@ export async function assertShows(page, est) {
   assert.match(await page.locator('.disclaimer').textContent(), /本结果为测算，不作为结算依据/);
 }
 
+/** axe-core's serious and critical violations on the page as it is now (the page must have been
+ *  opened with `bypassCSP: true`: axe is injected as a script). */
+export async function axeViolations(page) {
+  const { createRequire } = await import('node:module');
+  const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.addScriptTag({ content: axe });
+  return page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  });
+}

@@ -37,6 +37,16 @@ try {
   out.bad = e;
   out.badIsError = e instanceof Error;
 }
+try {
+  yibao.settle({ policy: 'jinan-2023', budget: { persons: 1 }, actual: { fund_paid: '1' } });
+} catch (e) {
+  out.settleResidents = e.error.code;
+}
+const full = await load({ settlement: true });
+out.fullBuild = full.build;
+out.fullSame = (await load({ settlement: true })) === full && full !== yibao;
+out.settled = full.settle({ policy: 'jinan-2023', budget: { persons: 1200 }, actual: { fund_paid: '3300000.00' }, assessment: { score: '92.5', rank: 4 } });
+out.fullTotals = full.estimate(c).totals;
 console.log(JSON.stringify(out));
 `;
 
@@ -62,6 +72,17 @@ test('load() works in Node from the installed package, once', () => {
   assert.equal(out.build, 'default');
   assert.match(out.version, /^\d+\.\d+\.\d+/);
   assert.ok(out.policies.includes('gansu-2018'), `bundled packs registered from packs.json: ${out.policies}`);
+});
+
+test('load({ settlement: true }) is the full engine: settle() as settlement.md works it, the same estimates', () => {
+  assert.equal(out.settleResidents, 'settlement_not_loaded', 'the residents’ engine says how to get settle()');
+  assert.equal(out.fullBuild, 'full');
+  assert.equal(out.fullSame, true);
+  // 1,200 × 3,070 − 3,300,000 = 384,000; 92.5% kept = 355,200, 2:6:2.
+  assert.equal(out.settled.surplus, '384000.00');
+  assert.equal(out.settled.kept, '355200.00');
+  assert.deepEqual(out.settled.shares, { district: '71040.00', township: '213120.00', village: '71040.00' });
+  assert.deepEqual(out.fullTotals, out.totals);
 });
 
 test('the README case gives the README numbers', () => {

@@ -39,3 +39,9 @@ export async function custom(pack: PolicyPack): Promise<string> {
   const levels = yibao.policies()[0].levels.map((l) => `${l.id}:${l.name}:${l.rank}`).join(',');
   return `${summary.id} ${summary.effective.from} ${summary.levels.length} ${levels} ${yibao.version()} ${yibao.build}`;
 }
+
+export async function settlement(): Promise<string> {
+  const full = await load({ settlement: true });
+  const st = full.settle({ policy: 'jinan-2023', budget: { persons: 1200 }, actual: { fund_paid: '3300000' }, assessment: { score: '92.5', rank: 4 } });
+  return `${st.kept ?? ''} ${st.shares?.township ?? ''} ${full.build}`;
+}
