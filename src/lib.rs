@@ -27,7 +27,7 @@ pub mod wasm;
 pub use case::Case;
 pub use error::Error;
 pub use policy::{Policy, PolicyListing, PolicySummary};
-pub use rules::estimate::{estimate, Estimate};
+pub use rules::estimate::{amounts, estimate, Amounts, Estimate};
 
 use case::PolicyChoice;
 use policy::bundled;

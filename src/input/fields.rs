@@ -185,8 +185,14 @@ fn has_minus(v: &Value) -> bool {
 
 /// An amount: a decimal ≥ 0 with at most two decimals, at most 100,000,000 yuan.
 pub fn amount(v: &Value, path: &Path, style: PathStyle, label: Label) -> Result<Money, Error> {
-    let at = || path.render(style);
-    let Some(d) = parse_decimal(v) else {
+    amount_of(parse_decimal(v), has_minus(v), || path.render(style), label)
+}
+
+/// [`amount`] from what a reader found: the decimal its digits denote (`None`: not a number),
+/// and whether it was written with a minus sign; `at` names the field. Readers of other formats
+/// (a claims file's cells) check amounts with the same rules and messages through this.
+pub fn amount_of(d: Option<Decimal>, minus: bool, at: impl Fn() -> String, label: Label) -> Result<Money, Error> {
+    let Some(d) = d else {
         return Err(Error::new(
             "invalid_amount",
             at(),
@@ -194,7 +200,7 @@ pub fn amount(v: &Value, path: &Path, style: PathStyle, label: Label) -> Result<
             format_args!("{} must be a non-negative number with at most 2 decimals, e.g. \"1234.50\"", label.1),
         ));
     };
-    if has_minus(v) {
+    if minus {
         return Err(Error::new(
             "invalid_amount",
             at(),
@@ -237,14 +243,19 @@ pub fn rate(v: &Value, path: &Path, style: PathStyle, label: Label) -> Result<Ra
 
 pub fn vocab<V: Vocabulary>(v: &Value, path: &Path, style: PathStyle) -> Result<V, Error> {
     let id = as_str(v, path, style, V::WHAT)?;
-    V::from_id(id).ok_or_else(|| unknown_id(path, style, V::WHAT, id, V::IDS))
+    vocab_id(id, || path.render(style))
+}
+
+/// An id of a closed list given as text; `at` names the field.
+pub fn vocab_id<V: Vocabulary>(id: &str, at: impl FnOnce() -> String) -> Result<V, Error> {
+    V::from_id(id).ok_or_else(|| unknown_id(at(), V::WHAT, id, V::IDS))
 }
 
 /// The error for an id not in a list, with every allowed id and its name.
-fn unknown_id(path: &Path, style: PathStyle, what: Label, id: &str, ids: &[(&str, &str)]) -> Error {
+fn unknown_id(at: String, what: Label, id: &str, ids: &[(&str, &str)]) -> Error {
     Error::new(
         "invalid_value",
-        path.render(style),
+        at,
         format_args!("未知的{}“{id}”，可选：{}", what.0, crate::vocabulary::allowed_zh(ids)),
         format_args!("unknown {} \"{id}\"; allowed: {}", what.1, crate::vocabulary::allowed_en(ids)),
     )
