@@ -20,6 +20,11 @@ pub mod policy;
 pub mod report;
 pub mod rules;
 
+// Estimates over a file of claims (`yibao batch`): native only, behind the `batch` feature, so
+// neither its dependencies nor its code reach the WebAssembly build.
+#[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
+pub mod batch;
+
 // The door to JavaScript; the command line (src/main.rs) is the other.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

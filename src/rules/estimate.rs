@@ -93,10 +93,15 @@ impl Serialize for VisitResult {
 
 /// Estimates `case` under `policy` (the pack is already chosen by the caller).
 pub fn estimate<'p>(case: &Case, policy: &'p Policy) -> Result<Estimate<'p>, Error> {
-    let (settled, warnings) = settle_all(&case.person, &case.visits, policy, true)?;
+    estimate_of(&case.person, &case.visits, policy)
+}
+
+/// [`estimate`] for a person and their visits held apart from a [`Case`] (see [`amounts_of`]).
+pub fn estimate_of<'p>(person: &Person, visits: &[Visit], policy: &'p Policy) -> Result<Estimate<'p>, Error> {
+    let (settled, warnings) = settle_all(person, visits, policy, true)?;
     let mut visits: Vec<VisitResult> = settled
         .into_iter()
-        .zip(&case.visits)
+        .zip(visits)
         .map(|((amounts, steps), v)| VisitResult { kind: v.kind.id(), level: v.level.clone(), date: v.date.to_string(), amounts, steps })
         .collect();
     settle_pointers(policy, &mut visits);
