@@ -1,6 +1,6 @@
 # make serve   build everything and serve the page on http://127.0.0.1:8080
 # make test    install what the tests need and run them all (what .ci/run runs)
-# make bench   native and browser benchmarks
+# make bench   native and browser benchmarks, and the batch benchmark (bench/batch/run.py)
 # make size    the wasm's gzipped size and its largest contributors (twiggy)
 # make compare BASE=REV   the CLI's output byte for byte against the build of REV, over a generated corpus
 # make fuzz    300,000 mutated cases and packs through the readers: no panic, every error in the contract
@@ -30,6 +30,8 @@ serve: site
 
 test: browser test-rust site test-wasm test-types test-node test-e2e test-engines
 
+# The `batch` feature (yibao batch) is on by default for native builds; its dependencies are
+# native-only, so the wasm builds below never have them.
 test-rust:
 	cargo test --all-targets
 
@@ -59,6 +61,7 @@ test-engines: site
 
 bench: site
 	cargo bench --bench estimate
+	bench/batch/run.py
 	node bench/page/bench.mjs
 	node bench/page/bench.mjs --mobile
 	node bench/page/bench.mjs --mobile --gzip

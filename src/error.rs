@@ -136,6 +136,12 @@ impl Error {
         self
     }
 
+    /// The same fault, its message after `prefix` (in a batch of several packs: the pack's id).
+    pub fn prefixed(mut self, prefix: impl fmt::Display) -> Error {
+        self.error.message.insert_str(0, &prefix.to_string());
+        self
+    }
+
     /// Any fault in a pack is reported as `invalid_policy` with a JSON Pointer into the pack,
     /// whatever the underlying check was; the message keeps the detail.
     pub fn into_policy_error(mut self) -> Error {

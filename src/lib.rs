@@ -23,6 +23,11 @@ pub mod rules;
 #[cfg(feature = "settlement")]
 pub mod settlement;
 
+// Estimates over a file of claims (`yibao batch`): native only, behind the `batch` feature, so
+// neither its dependencies nor its code reach the WebAssembly build.
+#[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
+pub mod batch;
+
 // The door to JavaScript; the command line (src/main.rs) is the other.
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
@@ -30,7 +35,7 @@ pub mod wasm;
 pub use case::Case;
 pub use error::Error;
 pub use policy::{Policy, PolicyListing, PolicySummary};
-pub use rules::estimate::{estimate, Estimate};
+pub use rules::estimate::{amounts, estimate, Amounts, Estimate};
 
 use case::PolicyChoice;
 use policy::bundled;

@@ -1,5 +1,6 @@
-//! The `yibao` command line: `estimate`, `settle`, `validate`, `upgrade`, `policies`. JSON on standard output; errors as
-//! the contract's JSON on standard error with exit status 2.
+//! The `yibao` command line: `estimate`, `settle`, `validate`, `upgrade`, `policies`, `batch`. JSON
+//! on standard output; errors as the contract's JSON on standard error with exit status 2. `batch`
+//! writes files, its summary table on standard error, and exits 3 when it rejected rows.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -16,10 +17,26 @@ const USAGE: &str = "用法 (usage):
   yibao upgrade PACK.json
     把 yibao-policy/1 政策包改写为 /2，测算结果不变 (a /1 pack rewritten as /2, same estimates)
   yibao policies [--format text|json]
-    --format json: 含各包的医院级别 (with each pack's hospital levels: id, name, rank)";
+    --format json: 含各包的医院级别 (with each pack's hospital levels: id, name, rank)
+  yibao batch --policy PACK [--policy PACK …] CLAIMS --out RESULTS [--summary SUMMARY.json]
+              [--rejects REJECTS.csv] [--threads N] [--keep COL,…] [--explain] [--grouped]
+    按参保人批量测算理赔明细 (estimate a file of claims, each person's rows as one case)
+    CLAIMS: .csv（UTF-8，首行列名）、.parquet 或 .jsonl；RESULTS: .csv 或 .parquet
+    PACK: 内置政策包 id 或政策包文件；第一个为基准 (a bundled id or a pack file; the first is the baseline)
+    --summary: 各政策包的合计及与基准之差 (totals per pack and differences from the baseline)
+    --rejects: 被拒绝的行及原因 (rejected rows and why)
+    --keep: 带到结果中的列 (columns carried to the results)
+    --explain: 加 P.steps 列，每次就诊的计算步骤 (a P.steps column: each visit's steps, JSON)
+    --grouped: 输入已按参保人排列，分段处理、内存有界 (input grouped by person: bounded memory)
+    退出码 (exit): 0 全部测算 (all estimated), 3 有行被拒绝 (some rows rejected),
+                   2 无法开始，不留输出文件 (could not start; no output file left)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    #[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
+    if args.first().map(String::as_str) == Some("batch") {
+        return batch(&args[1..]);
+    }
     match run(&args) {
         Ok(out) => {
             print!("{out}");
@@ -141,4 +158,67 @@ fn run(args: &[String]) -> Result<String, Error> {
         "-h" | "--help" | "help" => Ok(format!("{USAGE}\n")),
         other => Err(usage(&format!("未知的子命令 {other} (unknown command)"))),
     }
+}
+
+/// `yibao batch`: the options read here, the work done by `yibao::batch`.
+#[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
+fn batch(args: &[String]) -> ExitCode {
+    use std::io::IsTerminal;
+    let fail = |e: Error| {
+        eprintln!("{}", serde_json::to_string(&e).unwrap_or_else(|_| e.to_string()));
+        ExitCode::from(2)
+    };
+    let opts = match batch_options(args) {
+        Ok(o) => o,
+        Err(e) => return fail(e),
+    };
+    let opts = yibao::batch::Options { progress: std::io::stderr().is_terminal(), ..opts };
+    match yibao::batch::run(&opts) {
+        Ok(summary) => {
+            eprint!("{}", summary.table());
+            if summary.rows_rejected > 0 {
+                ExitCode::from(3)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => fail(e),
+    }
+}
+
+#[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
+fn batch_options(args: &[String]) -> Result<yibao::batch::Options, Error> {
+    use std::path::PathBuf;
+    let mut o = yibao::batch::Options::default();
+    let mut claims = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| usage(&format!("{name} 后缺少取值 (missing value)")));
+        match a.as_str() {
+            "--policy" => o.policies.push(value("--policy")?),
+            "--out" => o.out = PathBuf::from(value("--out")?),
+            "--summary" => o.summary = Some(PathBuf::from(value("--summary")?)),
+            "--rejects" => o.rejects = Some(PathBuf::from(value("--rejects")?)),
+            "--threads" => {
+                let n = value("--threads")?;
+                match n.parse::<usize>() {
+                    Ok(n) if n > 0 => o.threads = Some(n),
+                    _ => return Err(usage(&format!("--threads 须为正整数，而不是 {n} (must be a positive whole number)"))),
+                }
+            }
+            "--keep" => o.keep.extend(value("--keep")?.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned)),
+            "--explain" => o.explain = true,
+            "--grouped" => o.grouped = true,
+            other if claims.is_none() && !other.starts_with('-') => claims = Some(PathBuf::from(other)),
+            other => return Err(usage(&format!("无法识别的参数 {other} (unexpected argument)"))),
+        }
+    }
+    o.claims = claims.ok_or_else(|| usage("缺少理赔文件 (missing CLAIMS)"))?;
+    if o.out.as_os_str().is_empty() {
+        return Err(usage("缺少 --out 结果文件 (missing --out RESULTS)"));
+    }
+    if o.policies.is_empty() {
+        return Err(usage("缺少 --policy (missing --policy)"));
+    }
+    Ok(o)
 }

@@ -245,6 +245,15 @@ impl Money {
         Grouped { value: self.fen(), min_scale: 2 }
     }
 
+    /// The amount as a whole number of fen (分): exact, since an amount has at most two decimals.
+    /// For tallies of millions of amounts in plain integers (`yibao batch`'s summary); `None`
+    /// only beyond ±9.2 × 10¹⁶ yuan, which no amount comes near.
+    pub fn in_fen(self) -> Option<i64> {
+        let d = self.fen();
+        let units = d.mantissa().checked_mul(10i128.checked_pow(2u32.checked_sub(d.scale())?)?)?;
+        i64::try_from(units).ok()
+    }
+
     /// The amount with at most two decimals: an input may write "1.230", which is 1.23.
     fn fen(self) -> Decimal {
         if self.0.scale() > 2 {

@@ -79,9 +79,9 @@ pub struct Visit {
     pub condition: Option<String>,
 }
 
-const TOTAL: Label = ("总费用", "total");
-const OUT_OF_CATALOG: Label = ("全自费金额", "out_of_catalog");
-const CLASS_B: Label = ("乙类先行自付金额", "class_b_self_pay");
+pub const TOTAL: Label = ("总费用", "total");
+pub const OUT_OF_CATALOG: Label = ("全自费金额", "out_of_catalog");
+pub const CLASS_B: Label = ("乙类先行自付金额", "class_b_self_pay");
 
 impl Case {
     pub fn from_json(value: &Value) -> Result<Case, Error> {
@@ -113,7 +113,7 @@ fn person(p: &Obj) -> Result<Person, Error> {
     let category = p.vocab::<Category>("category")?;
     let mut conditions: Vec<String> = Vec::new();
     for (path, v) in p.array("conditions", ("慢特病", "conditions"))? {
-        let id = fields::as_str(v, &path, PathStyle::Dotted, ("病种", "condition"))?;
+        let id = fields::as_str(v, &path, PathStyle::Dotted, CONDITION)?;
         if !conditions.iter().any(|c| c == id) {
             conditions.push(id.to_owned());
         }
@@ -162,80 +162,98 @@ fn visit(value: &Value, path: Path) -> Result<Visit, Error> {
     )?;
     let kind = v.vocab::<Kind>("kind")?;
     let level = v.str("level", Level::WHAT)?.to_owned();
-    let date_text = v.str("date", ("就诊日期", "date"))?;
-    let date = Date::parse(date_text).ok_or_else(|| {
-        Error::new(
-            "invalid_date",
-            v.at("date"),
-            format_args!("日期无效：{date_text}，请按 YYYY-MM-DD 填写真实的日期（住院填出院结算日期）"),
-            format_args!("invalid date {date_text}: expected a real calendar date as YYYY-MM-DD (discharge date for inpatient care)"),
-        )
-    })?;
+    let date = date(v.str("date", DATE)?, || v.at("date"))?;
     let total = v.amount("total", TOTAL)?;
     let out_of_catalog = v.opt_amount("out_of_catalog", OUT_OF_CATALOG)?;
     let class_b_self_pay = v.opt_amount("class_b_self_pay", CLASS_B)?;
-    let tcm = v.opt_amount("tcm", ("中医适宜技术和中药饮片费用", "tcm"))?.unwrap_or(Money::ZERO);
+    let tcm = v.opt_amount("tcm", TCM)?.unwrap_or(Money::ZERO);
     let referral = v.opt_vocab::<Referral>("referral")?.unwrap_or(Referral::None);
     let referred_from = v.opt_str("referred_from", Level::WHAT)?.map(str::to_owned);
-    let condition = v.opt_str("condition", ("病种", "condition"))?.map(str::to_owned);
+    let condition = v.opt_str("condition", CONDITION)?.map(str::to_owned);
+    Visit { kind, level, date, total, out_of_catalog, class_b_self_pay, tcm, referral, referred_from, condition }.checked(|k| v.at(k))
+}
 
-    // The split must fit in the total. Name the field that makes it overflow.
-    let ooc = out_of_catalog.unwrap_or_default();
-    if ooc > total {
-        return Err(Error::new(
-            "split_exceeds_total",
-            v.at("out_of_catalog"),
-            format_args!("全自费金额 {} 元超过了总费用 {} 元", ooc.grouped(), total.grouped()),
-            format_args!("out_of_catalog {ooc} exceeds total {total}"),
-        ));
-    }
-    if let Some(b) = class_b_self_pay {
-        if ooc.add(b)? > total {
+/// What a visit's fields are called (in errors), for every reader of visits.
+pub const DATE: Label = ("就诊日期", "date");
+pub const TCM: Label = ("中医适宜技术和中药饮片费用", "tcm");
+pub const CONDITION: Label = ("病种", "condition");
+
+/// A visit's date: a real calendar date as `YYYY-MM-DD`; `at` names the field.
+pub fn date(text: &str, at: impl FnOnce() -> String) -> Result<Date, Error> {
+    Date::parse(text).ok_or_else(|| {
+        Error::new(
+            "invalid_date",
+            at(),
+            format_args!("日期无效：{text}，请按 YYYY-MM-DD 填写真实的日期（住院填出院结算日期）"),
+            format_args!("invalid date {text}: expected a real calendar date as YYYY-MM-DD (discharge date for inpatient care)"),
+        )
+    })
+}
+
+impl Visit {
+    /// The checks between a visit's fields (rules.md "Errors"), in the order the contract makes
+    /// them, for every reader of visits (a case's JSON, a row of a claims file): `at` names a
+    /// field as that reader addresses it (`visits[2].out_of_catalog`, or a column's name).
+    pub fn checked(self, at: impl Fn(&str) -> String) -> Result<Visit, Error> {
+        let Visit { kind, total, out_of_catalog, class_b_self_pay, referral, ref referred_from, ref condition, .. } = self;
+        // The split must fit in the total. Name the field that makes it overflow.
+        let ooc = out_of_catalog.unwrap_or_default();
+        if ooc > total {
             return Err(Error::new(
                 "split_exceeds_total",
-                v.at("class_b_self_pay"),
-                format_args!("全自费与乙类先行自付合计 {} 元超过了总费用 {} 元", ooc.add(b)?.grouped(), total.grouped()),
-                format_args!("out_of_catalog + class_b_self_pay exceeds total {total}"),
+                at("out_of_catalog"),
+                format_args!("全自费金额 {} 元超过了总费用 {} 元", ooc.grouped(), total.grouped()),
+                format_args!("out_of_catalog {ooc} exceeds total {total}"),
             ));
         }
-    }
-    match (referral, &referred_from) {
-        (Referral::Upward, None) => {
+        if let Some(b) = class_b_self_pay {
+            if ooc.add(b)? > total {
+                return Err(Error::new(
+                    "split_exceeds_total",
+                    at("class_b_self_pay"),
+                    format_args!("全自费与乙类先行自付合计 {} 元超过了总费用 {} 元", ooc.add(b)?.grouped(), total.grouped()),
+                    format_args!("out_of_catalog + class_b_self_pay exceeds total {total}"),
+                ));
+            }
+        }
+        match (referral, referred_from) {
+            (Referral::Upward, None) => {
+                return Err(Error::new(
+                    "missing_field",
+                    at("referred_from"),
+                    "上转须填写转出医疗机构的级别（referred_from）",
+                    "an upward referral needs referred_from (the level referred from)",
+                ))
+            }
+            (r, Some(_)) if r != Referral::Upward => {
+                return Err(Error::new(
+                    "invalid_value",
+                    at("referred_from"),
+                    "只有上转（referral 为 upward）才填写 referred_from",
+                    "referred_from goes only with referral \"upward\"",
+                ))
+            }
+            _ => {}
+        }
+        let needs_condition = matches!(kind, Kind::ChronicOutpatient | Kind::TwoDiseasesOutpatient);
+        if needs_condition && condition.is_none() {
             return Err(Error::new(
                 "missing_field",
-                v.at("referred_from"),
-                "上转须填写转出医疗机构的级别（referred_from）",
-                "an upward referral needs referred_from (the level referred from)",
-            ))
+                at("condition"),
+                format_args!("{}须填写病种（condition）", kind.zh()),
+                format_args!("a {} visit needs a condition", kind.id()),
+            ));
         }
-        (r, Some(_)) if r != Referral::Upward => {
+        if !needs_condition && condition.is_some() {
             return Err(Error::new(
                 "invalid_value",
-                v.at("referred_from"),
-                "只有上转（referral 为 upward）才填写 referred_from",
-                "referred_from goes only with referral \"upward\"",
-            ))
+                at("condition"),
+                "只有门诊慢特病和“两病”门诊用药才填写病种（condition）",
+                "condition goes only with chronic_outpatient and two_diseases_outpatient visits",
+            ));
         }
-        _ => {}
+        Ok(self)
     }
-    let needs_condition = matches!(kind, Kind::ChronicOutpatient | Kind::TwoDiseasesOutpatient);
-    if needs_condition && condition.is_none() {
-        return Err(Error::new(
-            "missing_field",
-            v.at("condition"),
-            format_args!("{}须填写病种（condition）", kind.zh()),
-            format_args!("a {} visit needs a condition", kind.id()),
-        ));
-    }
-    if !needs_condition && condition.is_some() {
-        return Err(Error::new(
-            "invalid_value",
-            v.at("condition"),
-            "只有门诊慢特病和“两病”门诊用药才填写病种（condition）",
-            "condition goes only with chronic_outpatient and two_diseases_outpatient visits",
-        ));
-    }
-    Ok(Visit { kind, level, date, total, out_of_catalog, class_b_self_pay, tcm, referral, referred_from, condition })
 }
 
 /// `year_to_date.inpatient_admissions`: a whole number of admissions, 0 to 366.

@@ -219,8 +219,18 @@ pub fn amount(v: &Value, path: &Path, style: PathStyle, label: Label) -> Result<
 
 /// An amount of at most `max` yuan (a fund's yearly budget can pass a resident's 100,000,000).
 pub fn amount_up_to(v: &Value, path: &Path, style: PathStyle, label: Label, max: Decimal) -> Result<Money, Error> {
-    let at = || path.render(style);
-    let Some(d) = parse_decimal(v) else {
+    amount_within(parse_decimal(v), has_minus(v), || path.render(style), label, max)
+}
+
+/// [`amount`] from what a reader found: the decimal its digits denote (`None`: not a number),
+/// and whether it was written with a minus sign; `at` names the field. Readers of other formats
+/// (a claims file's cells) check amounts with the same rules and messages through this.
+pub fn amount_of(d: Option<Decimal>, minus: bool, at: impl Fn() -> String, label: Label) -> Result<Money, Error> {
+    amount_within(d, minus, at, label, MAX_INPUT)
+}
+
+fn amount_within(d: Option<Decimal>, minus: bool, at: impl Fn() -> String, label: Label, max: Decimal) -> Result<Money, Error> {
+    let Some(d) = d else {
         return Err(Error::new(
             "invalid_amount",
             at(),
@@ -228,7 +238,7 @@ pub fn amount_up_to(v: &Value, path: &Path, style: PathStyle, label: Label, max:
             format_args!("{} must be a non-negative number with at most 2 decimals, e.g. \"1234.50\"", label.1),
         ));
     };
-    if has_minus(v) {
+    if minus {
         return Err(Error::new(
             "invalid_amount",
             at(),
@@ -272,14 +282,19 @@ pub fn rate(v: &Value, path: &Path, style: PathStyle, label: Label) -> Result<Ra
 
 pub fn vocab<V: Vocabulary>(v: &Value, path: &Path, style: PathStyle) -> Result<V, Error> {
     let id = as_str(v, path, style, V::WHAT)?;
-    V::from_id(id).ok_or_else(|| unknown_id(path, style, V::WHAT, id, V::IDS))
+    vocab_id(id, || path.render(style))
+}
+
+/// An id of a closed list given as text; `at` names the field.
+pub fn vocab_id<V: Vocabulary>(id: &str, at: impl FnOnce() -> String) -> Result<V, Error> {
+    V::from_id(id).ok_or_else(|| unknown_id(at(), V::WHAT, id, V::IDS))
 }
 
 /// The error for an id not in a list, with every allowed id and its name.
-fn unknown_id(path: &Path, style: PathStyle, what: Label, id: &str, ids: &[(&str, &str)]) -> Error {
+fn unknown_id(at: String, what: Label, id: &str, ids: &[(&str, &str)]) -> Error {
     Error::new(
         "invalid_value",
-        path.render(style),
+        at,
         format_args!("未知的{}“{id}”，可选：{}", what.0, crate::vocabulary::allowed_zh(ids)),
         format_args!("unknown {} \"{id}\"; allowed: {}", what.1, crate::vocabulary::allowed_en(ids)),
     )

@@ -14,15 +14,22 @@ use serde_json::Value;
 pub fn parse_decimal(value: &Value) -> Option<Decimal> {
     match value {
         Value::String(s) => parse_decimal_str(s),
-        Value::Number(n) => {
-            // serde_json has checked the number's syntax: digits, then maybe `e`, a sign, digits.
-            let n = n.as_str();
-            match n.bytes().position(|b| b == b'e' || b == b'E') {
-                Some(i) => shift(parse_decimal_str(n.get(..i)?)?, exponent(n.get(i + 1..)?)?),
-                None => parse_decimal_str(n),
-            }
-        }
+        Value::Number(n) => parse_decimal_number(n.as_str()),
         _ => None,
+    }
+}
+
+/// A decimal written as text (a JSON string's content, a CSV cell): see [`parse_decimal`].
+pub fn parse_decimal_text(s: &str) -> Option<Decimal> {
+    parse_decimal_str(s)
+}
+
+/// A JSON number's digits, as serde_json has checked their syntax (digits, then maybe `e`, a
+/// sign, digits): see [`parse_decimal`].
+pub fn parse_decimal_number(n: &str) -> Option<Decimal> {
+    match n.bytes().position(|b| b == b'e' || b == b'E') {
+        Some(i) => shift(parse_decimal_str(n.get(..i)?)?, exponent(n.get(i + 1..)?)?),
+        None => parse_decimal_str(n),
     }
 }
 

@@ -19,9 +19,11 @@ struct BandPart {
     amount: Exact,
 }
 
-/// f(C): the banded amount for a yearly 合规自付 total `c`, exact (unrounded), with its parts.
-fn banded(scale: &Scale, bands_from: BandsFrom, c: Money) -> Result<(Exact, Vec<BandPart>), Error> {
+/// f(C): the banded amount for a yearly 合规自付 total `c`, exact (unrounded), whether any band
+/// has a part of it, and those parts when `keep` (for the explanation).
+fn banded(scale: &Scale, bands_from: BandsFrom, c: Money, keep: bool) -> Result<(Exact, bool, Vec<BandPart>), Error> {
     let mut sum = Exact::default();
+    let mut any = false;
     let mut parts = Vec::new();
     // With `threshold`, bounds are amounts of (C − threshold); with `zero`, amounts of C of which
     // only the part above the threshold counts.
@@ -36,14 +38,17 @@ fn banded(scale: &Scale, bands_from: BandsFrom, c: Money) -> Result<(Exact, Vec<
         if to > from {
             let amount = to.sub(from)?.times(band.rate)?;
             sum = sum.add(amount)?;
-            parts.push(BandPart { from, to, rate: band.rate, amount });
+            any = true;
+            if keep {
+                parts.push(BandPart { from, to, rate: band.rate, amount });
+            }
         }
         match band.up_to {
             Some(u) => lower = u,
             None => break,
         }
     }
-    Ok((sum, parts))
+    Ok((sum, any, parts))
 }
 
 /// An amount as a band bound: "10,000" or "11,270.50".
@@ -62,12 +67,12 @@ pub fn pay(
     e: Money,
     basic: Money,
     year: &mut YearState,
-    steps: &mut Vec<Step>,
+    steps: Option<&mut Vec<Step>>,
 ) -> Result<Money, Error> {
-    let mut steps = Steps { scheme: Scheme::CriticalIllness, out: steps };
+    let mut steps = Steps::new(Scheme::CriticalIllness, steps);
     if !ci.covers.contains(&visit.kind) {
-        let text = format!("{}不在大病保险支付范围内，大病保险不支付", visit.kind.zh());
-        return Ok(steps.pays_nothing("critical_illness.not_covered", text, vec!["/critical_illness/covers".into()]));
+        let text = || format!("{}不在大病保险支付范围内，大病保险不支付", visit.kind.zh());
+        return Ok(steps.pays_nothing("critical_illness.not_covered", text, || vec!["/critical_illness/covers".into()]));
     }
     let scale = ci.scale_for(person.category);
     let p = e.sub(basic)?;
@@ -75,47 +80,55 @@ pub fn pay(
     let c_after = c_before.add(p)?;
     year.critical_compliant = c_after;
 
-    let mut params = vec![format!("{}/threshold", scale.pointer), format!("{}/bands", scale.pointer), "/critical_illness/bands_from".to_owned()];
-    let who = if std::ptr::eq(scale, &ci.standard) {
-        String::new()
-    } else {
-        params.push("/critical_illness/preferential/categories".into());
-        format!("{}享受困难群体倾斜政策，", person.category.zh())
+    let explain = steps.on();
+    let params = || {
+        let mut params = vec![format!("{}/threshold", scale.pointer), format!("{}/bands", scale.pointer), "/critical_illness/bands_from".to_owned()];
+        if !std::ptr::eq(scale, &ci.standard) {
+            params.push("/critical_illness/preferential/categories".into());
+        }
+        params
     };
-    let accumulated = if c_before.is_zero() { String::new() } else { format!("（本年累计 {}）", yuan(c_after)) };
-    let head = format!("{who}本次合规自付 {}{accumulated}", yuan(p));
+    let head = || {
+        let who = if std::ptr::eq(scale, &ci.standard) { String::new() } else { format!("{}享受困难群体倾斜政策，", person.category.zh()) };
+        let accumulated = if c_before.is_zero() { String::new() } else { format!("（本年累计 {}）", yuan(c_after)) };
+        format!("{who}本次合规自付 {}{accumulated}", yuan(p))
+    };
 
-    let (f_after, parts) = banded(scale, ci.bands_from, c_after)?;
-    let (f_before, _) = banded(scale, ci.bands_from, c_before)?;
-    if parts.is_empty() {
-        let text = format!("{head}，未超过大病保险起付线 {}，大病保险暂不支付，由个人负担", yuan(scale.threshold));
+    let (f_after, above, parts) = banded(scale, ci.bands_from, c_after, explain)?;
+    let (f_before, _, _) = banded(scale, ci.bands_from, c_before, false)?;
+    if !above {
+        let text = || format!("{}，未超过大病保险起付线 {}，大病保险暂不支付，由个人负担", head(), yuan(scale.threshold));
         let effect = if p.is_zero() { Effect::Info } else { Effect::Withheld };
         steps.push("critical_illness.threshold", effect, p, text, params);
         return Ok(Money::ZERO);
     }
     let raw = f_after.sub(f_before)?.round();
-    let mut lines = String::new();
-    for (i, b) in parts.iter().enumerate() {
-        let sep = if i == 0 { "" } else { "；" };
-        lines.push_str(&format!("{sep}{}–{} 元 × {} = {} 元", bound(b.from), bound(b.to), b.rate.percent(), exact(b.amount)));
-    }
-    let over = match ci.bands_from {
-        BandsFrom::Threshold => format!("超过起付线 {}的 {}按分段报销", yuan(scale.threshold), yuan(c_after.saturating_sub(scale.threshold))),
-        BandsFrom::Zero => format!("起付线 {}以上的部分按分段报销", yuan(scale.threshold)),
-    };
-    let mut text = format!("{head}，{over}：{lines}");
-    if f_before.0.is_zero() {
-        if parts.len() > 1 {
-            text.push_str(&format!("，合计 {}", yuan(raw)));
+    let text = || {
+        let mut lines = String::new();
+        for (i, b) in parts.iter().enumerate() {
+            let sep = if i == 0 { "" } else { "；" };
+            lines.push_str(&format!("{sep}{}–{} 元 × {} = {} 元", bound(b.from), bound(b.to), b.rate.percent(), exact(b.amount)));
         }
-    } else {
-        text.push_str(&format!("，共 {} 元；减去本年此前已按分段计算的 {} 元，本次 {}", exact(f_after), exact(f_before), yuan(raw)));
-    }
+        let over = match ci.bands_from {
+            BandsFrom::Threshold => format!("超过起付线 {}的 {}按分段报销", yuan(scale.threshold), yuan(c_after.saturating_sub(scale.threshold))),
+            BandsFrom::Zero => format!("起付线 {}以上的部分按分段报销", yuan(scale.threshold)),
+        };
+        let mut text = format!("{}，{over}：{lines}", head());
+        if f_before.0.is_zero() {
+            if parts.len() > 1 {
+                text.push_str(&format!("，合计 {}", yuan(raw)));
+            }
+        } else {
+            // f_after ≥ f_before (f is monotonic); shown as computed above.
+            text.push_str(&format!("，共 {} 元；减去本年此前已按分段计算的 {} 元，本次 {}", exact(f_after), exact(f_before), yuan(raw)));
+        }
+        text
+    };
     steps.push("critical_illness.bands", Effect::Paid, raw, text, params);
 
-    let mut paid = limit(&mut steps, "critical_illness.annual_cap", "大病保险年度最高支付限额", raw, scale.annual_cap, year.critical_paid, format!("{}/annual_cap", scale.pointer))?;
+    let mut paid = limit(&mut steps, "critical_illness.annual_cap", || "大病保险年度最高支付限额".into(), raw, scale.annual_cap, year.critical_paid, || format!("{}/annual_cap", scale.pointer))?;
     if visit.kind == Kind::AccidentInpatient {
-        paid = limit(&mut steps, "critical_illness.accident_annual_cap", "意外伤害住院大病保险年度最高支付", paid, ci.accident_annual_cap, year.critical_accident_paid, "/critical_illness/accident_annual_cap".into())?;
+        paid = limit(&mut steps, "critical_illness.accident_annual_cap", || "意外伤害住院大病保险年度最高支付".into(), paid, ci.accident_annual_cap, year.critical_accident_paid, || "/critical_illness/accident_annual_cap".into())?;
         year.critical_accident_paid = year.critical_accident_paid.add(paid)?;
     }
     year.critical_paid = year.critical_paid.add(paid)?;
@@ -127,8 +140,8 @@ pub fn pay(
             "critical_illness.copayment",
             Effect::Withheld,
             left,
-            format!("本次合规自付 {}中，大病保险未支付的 {}（起付线以下部分和各段自付部分）由个人负担", yuan(p), yuan(left)),
-            vec![format!("{}/threshold", scale.pointer), format!("{}/bands", scale.pointer)],
+            || format!("本次合规自付 {}中，大病保险未支付的 {}（起付线以下部分和各段自付部分）由个人负担", yuan(p), yuan(left)),
+            || vec![format!("{}/threshold", scale.pointer), format!("{}/bands", scale.pointer)],
         );
     }
     Ok(paid)
@@ -156,11 +169,11 @@ mod tests {
             annual_cap: None,
             pointer: "/critical_illness",
         };
-        let (f, parts) = banded(&scale, BandsFrom::Zero, m(170_000)).unwrap();
+        let (f, _, parts) = banded(&scale, BandsFrom::Zero, m(170_000), true).unwrap();
         assert_eq!(f.round().to_string(), "87000.00");
         assert_eq!(parts.len(), 2);
-        assert_eq!(banded(&scale, BandsFrom::Zero, m(9_000)).unwrap().0.round().to_string(), "0.00");
-        assert_eq!(banded(&scale, BandsFrom::Zero, m(20_000)).unwrap().0.round().to_string(), "5000.00");
+        assert_eq!(banded(&scale, BandsFrom::Zero, m(9_000), false).unwrap().0.round().to_string(), "0.00");
+        assert_eq!(banded(&scale, BandsFrom::Zero, m(20_000), false).unwrap().0.round().to_string(), "5000.00");
     }
 
     #[test]
@@ -178,10 +191,10 @@ mod tests {
             pointer: "/critical_illness",
         };
         // 合规自付 16,270: base 11,270 → 6,000 + 825.50
-        assert_eq!(banded(&scale, BandsFrom::Threshold, m(16_270)).unwrap().0.round().to_string(), "6825.50");
+        assert_eq!(banded(&scale, BandsFrom::Threshold, m(16_270), false).unwrap().0.round().to_string(), "6825.50");
         // exactly at a band top (inclusive): base 10,000 → 6,000
-        assert_eq!(banded(&scale, BandsFrom::Threshold, m(15_000)).unwrap().0.round().to_string(), "6000.00");
+        assert_eq!(banded(&scale, BandsFrom::Threshold, m(15_000), false).unwrap().0.round().to_string(), "6000.00");
         // all bands: base 150,000 → 6,000 + 6,500 + 21,000 + 37,500 + 40,000
-        assert_eq!(banded(&scale, BandsFrom::Threshold, m(155_000)).unwrap().0.round().to_string(), "111000.00");
+        assert_eq!(banded(&scale, BandsFrom::Threshold, m(155_000), false).unwrap().0.round().to_string(), "111000.00");
     }
 }

@@ -43,7 +43,7 @@ pub struct Amounts {
 }
 
 impl Amounts {
-    fn add(&self, o: &Amounts) -> Result<Amounts, Error> {
+    pub fn add(&self, o: &Amounts) -> Result<Amounts, Error> {
         Ok(Amounts {
             total: self.total.add(o.total)?,
             out_of_catalog: self.out_of_catalog.add(o.out_of_catalog)?,
@@ -93,33 +93,17 @@ impl Serialize for VisitResult {
 
 /// Estimates `case` under `policy` (the pack is already chosen by the caller).
 pub fn estimate<'p>(case: &Case, policy: &'p Policy) -> Result<Estimate<'p>, Error> {
-    check_against_policy(case, policy)?;
+    estimate_of(&case.person, &case.visits, policy)
+}
 
-    // Date order; input order breaks ties.
-    let n = case.visits.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_unstable_by_key(|&i| (case.visits[i].date, i));
-    let first_year = order.first().map(|&i| case.visits[i].date.year());
-
-    let mut years: BTreeMap<u16, YearState> = BTreeMap::new();
-    let mut results: Vec<Option<VisitResult>> = vec![None; n];
-    // Warnings are kept per visit so they come out in input order without a second sort.
-    let mut warnings: Vec<Vec<Warning>> = vec![Vec::new(); n];
-    for i in order {
-        let visit = &case.visits[i];
-        let year = visit.date.year();
-        let state = years.entry(year).or_insert_with(|| {
-            if Some(year) == first_year {
-                YearState::seeded(&case.person.year_to_date)
-            } else {
-                YearState::default()
-            }
-        });
-        results[i] = Some(settle(policy, &case.person, visit, i, state, &mut warnings[i])?);
-    }
-    let warnings: Vec<Warning> = warnings.into_iter().flatten().collect();
-
-    let mut visits: Vec<VisitResult> = results.into_iter().flatten().collect();
+/// [`estimate`] for a person and their visits held apart from a [`Case`] (see [`amounts_of`]).
+pub fn estimate_of<'p>(person: &Person, visits: &[Visit], policy: &'p Policy) -> Result<Estimate<'p>, Error> {
+    let (settled, warnings) = settle_all(person, visits, policy, true)?;
+    let mut visits: Vec<VisitResult> = settled
+        .into_iter()
+        .zip(visits)
+        .map(|((amounts, steps), v)| VisitResult { kind: v.kind.id(), level: v.level.clone(), date: v.date.to_string(), amounts, steps })
+        .collect();
     settle_pointers(policy, &mut visits);
     let mut totals = Amounts::default();
     for v in &visits {
@@ -128,10 +112,65 @@ pub fn estimate<'p>(case: &Case, policy: &'p Policy) -> Result<Estimate<'p>, Err
     Ok(Estimate { policy: PolicySummary::of(policy), visits, totals, warnings, pack: policy })
 }
 
-/// One visit through the three schemes.
-fn settle(policy: &Policy, person: &Person, visit: &Visit, index: usize, year: &mut YearState, warnings: &mut Vec<Warning>) -> Result<VisitResult, Error> {
+/// The amounts of each visit, in input order, without explanation steps or warnings: what
+/// [`estimate`] gives for them, to the fen (the same code computes both; only the texts are
+/// skipped), for callers that read amounts only, such as `yibao batch` over millions of visits.
+/// The same checks are made and the same errors returned.
+pub fn amounts(case: &Case, policy: &Policy) -> Result<Vec<Amounts>, Error> {
+    amounts_of(&case.person, &case.visits, policy)
+}
+
+/// [`amounts`] for a person and their visits held apart from a [`Case`] (a batch keeps a
+/// person's visits in one slice of all the visits it read, and lends them without a copy).
+pub fn amounts_of(person: &Person, visits: &[Visit], policy: &Policy) -> Result<Vec<Amounts>, Error> {
+    let (settled, _) = settle_all(person, visits, policy, false)?;
+    Ok(settled.into_iter().map(|(a, _)| a).collect())
+}
+
+/// Each visit's amounts and, when `explain`, its steps (in input order), and the warnings.
+#[allow(clippy::type_complexity)]
+fn settle_all(person: &Person, visits: &[Visit], policy: &Policy, explain: bool) -> Result<(Vec<(Amounts, Vec<Step>)>, Vec<Warning>), Error> {
+    check_against_policy(person, visits, policy)?;
+
+    // Date order; input order breaks ties.
+    let n = visits.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by_key(|&i| (visits[i].date, i));
+    let first_year = order.first().map(|&i| visits[i].date.year());
+
+    let mut years: BTreeMap<u16, YearState> = BTreeMap::new();
+    let mut results: Vec<(Amounts, Vec<Step>)> = vec![(Amounts::default(), Vec::new()); n];
+    // Warnings are kept per visit so they come out in input order without a second sort.
+    let mut warnings: Vec<Vec<Warning>> = if explain { vec![Vec::new(); n] } else { Vec::new() };
+    for i in order {
+        let visit = &visits[i];
+        let year = visit.date.year();
+        let state = years.entry(year).or_insert_with(|| {
+            if Some(year) == first_year {
+                YearState::seeded(&person.year_to_date)
+            } else {
+                YearState::default()
+            }
+        });
+        let (amounts, steps) = &mut results[i];
+        *amounts = settle(policy, person, visit, i, state, explain.then_some(steps), warnings.get_mut(i))?;
+    }
+    Ok((results, warnings.into_iter().flatten().collect()))
+}
+
+/// One visit through the three schemes; its steps into `steps` and its warnings into `warnings`
+/// when they are given.
+fn settle(
+    policy: &Policy,
+    person: &Person,
+    visit: &Visit,
+    index: usize,
+    year: &mut YearState,
+    mut steps: Option<&mut Vec<Step>>,
+    mut warnings: Option<&mut Vec<Warning>>,
+) -> Result<Amounts, Error> {
     let s: Split = split(visit, policy.estimation.default_in_scope_share, index)?;
-    if s.estimated {
+    if let (true, Some(warnings)) = (s.estimated, warnings.as_deref_mut()) {
         warnings.push(Warning {
             code: "estimated_split",
             visit: index,
@@ -145,11 +184,10 @@ fn settle(policy: &Policy, person: &Person, visit: &Visit, index: usize, year: &
         });
     }
     let e = s.in_scope;
-    let mut steps = Vec::new();
-    let basic = basic::pay(policy, visit, index, e, year, &mut steps, warnings)?;
-    let critical = critical_illness::pay(&policy.critical_illness, person, visit, e, basic, year, &mut steps)?;
+    let basic = basic::pay(policy, visit, index, e, year, steps.as_deref_mut(), warnings)?;
+    let critical = critical_illness::pay(&policy.critical_illness, person, visit, e, basic, year, steps.as_deref_mut())?;
     let after_insurance = e.sub(basic)?.sub(critical)?;
-    let assistance = medical_assistance::pay(policy.medical_assistance.as_ref(), person, visit, after_insurance, year, &mut steps)?;
+    let assistance = medical_assistance::pay(policy.medical_assistance.as_ref(), person, visit, after_insurance, year, steps)?;
 
     // The guard (甘政办发〔2018〕72号: 报销补偿总额不得超过参保患者合规医疗总费用). The rules
     // guarantee it; a breach is a defect in this engine, reported rather than shown as money.
@@ -162,28 +200,22 @@ fn settle(policy: &Policy, person: &Person, visit: &Visit, index: usize, year: &
             "reimbursement exceeds the in-scope cost: an engine defect, please report it",
         ));
     }
-    Ok(VisitResult {
-        kind: visit.kind.id(),
-        level: visit.level.clone(),
-        date: visit.date.to_string(),
-        amounts: Amounts {
-            total: s.total,
-            out_of_catalog: s.out_of_catalog,
-            class_b_self_pay: s.class_b_self_pay,
-            in_scope: e,
-            basic,
-            critical_illness: critical,
-            medical_assistance: assistance,
-            reimbursed,
-            out_of_pocket: s.total.sub(reimbursed)?,
-        },
-        steps,
+    Ok(Amounts {
+        total: s.total,
+        out_of_catalog: s.out_of_catalog,
+        class_b_self_pay: s.class_b_self_pay,
+        in_scope: e,
+        basic,
+        critical_illness: critical,
+        medical_assistance: assistance,
+        reimbursed,
+        out_of_pocket: s.total.sub(reimbursed)?,
     })
 }
 
 /// Checks the parts of a case that depend on the pack: dates in its period, conditions it knows.
-fn check_against_policy(case: &Case, policy: &Policy) -> Result<(), Error> {
-    for (j, c) in case.person.conditions.iter().enumerate() {
+fn check_against_policy(person: &Person, visits: &[Visit], policy: &Policy) -> Result<(), Error> {
+    for (j, c) in person.conditions.iter().enumerate() {
         if !policy.knows_condition(c) {
             return Err(Error::new(
                 "invalid_value",
@@ -193,7 +225,7 @@ fn check_against_policy(case: &Case, policy: &Policy) -> Result<(), Error> {
             ));
         }
     }
-    for (id, _) in &case.person.year_to_date.assistance_layers {
+    for (id, _) in &person.year_to_date.assistance_layers {
         let layers = policy.medical_assistance.as_ref().map(|m| m.layers.as_slice()).unwrap_or_default();
         if !layers.iter().any(|l| &l.id == id) {
             let names = layers.iter().map(|l| format!("{}（{}）", l.id, l.name)).collect::<Vec<_>>().join("、");
@@ -205,7 +237,7 @@ fn check_against_policy(case: &Case, policy: &Policy) -> Result<(), Error> {
             ));
         }
     }
-    for (i, v) in case.visits.iter().enumerate() {
+    for (i, v) in visits.iter().enumerate() {
         // Levels are the pack's own (policy-format.md §1), so they are checked against it.
         let levels = &policy.levels;
         let declared = |field: &str, id: &str| {
@@ -261,7 +293,7 @@ fn check_against_policy(case: &Case, policy: &Policy) -> Result<(), Error> {
             }
             _ => {}
         }
-        if !case.person.conditions.iter().any(|c| c == condition) {
+        if !person.conditions.iter().any(|c| c == condition) {
             return Err(Error::new(
                 "condition_not_held",
                 at,

@@ -18,20 +18,20 @@ pub fn pay(
     visit: &Visit,
     remaining: Money,
     year: &mut YearState,
-    steps: &mut Vec<Step>,
+    steps: Option<&mut Vec<Step>>,
 ) -> Result<Money, Error> {
-    let mut steps = Steps { scheme: Scheme::MedicalAssistance, out: steps };
+    let mut steps = Steps::new(Scheme::MedicalAssistance, steps);
     let category = person.category;
     let Some(ma) = ma else {
-        return Ok(steps.pays_nothing("medical_assistance.not_in_policy", "本政策包没有设置医疗救助，医疗救助按 0 计".into(), Vec::new()));
+        return Ok(steps.pays_nothing("medical_assistance.not_in_policy", || "本政策包没有设置医疗救助，医疗救助按 0 计".into(), Vec::new));
     };
     if !ma.layers.iter().any(|l| l.categories.contains_key(&category)) {
-        let text = format!("{}不属于本地医疗救助对象，医疗救助不支付", category.zh());
-        return Ok(steps.pays_nothing("medical_assistance.not_eligible", text, vec!["/medical_assistance/layers".into()]));
+        let text = || format!("{}不属于本地医疗救助对象，医疗救助不支付", category.zh());
+        return Ok(steps.pays_nothing("medical_assistance.not_eligible", text, || vec!["/medical_assistance/layers".into()]));
     }
     if !ma.layers.iter().any(|l| l.categories.contains_key(&category) && l.covers.contains(&visit.kind)) {
-        let text = format!("{}不在医疗救助支付范围内", visit.kind.zh());
-        return Ok(steps.pays_nothing("medical_assistance.not_covered", text, vec!["/medical_assistance/covers".into()]));
+        let text = || format!("{}不在医疗救助支付范围内", visit.kind.zh());
+        return Ok(steps.pays_nothing("medical_assistance.not_covered", text, || vec!["/medical_assistance/covers".into()]));
     }
     let mut left = remaining;
     let mut total = Money::ZERO;
@@ -53,15 +53,17 @@ pub fn pay(
             spent.paid = spent.paid.add(first.paid)?;
             spent.deductible_used = spent.deductible_used.add(first.deductible_used)?;
         }
-        let p = format!("/medical_assistance/layers/{i}/categories/{}", category.id());
-        let ded = annual_deductible(&mut steps, "medical_assistance.deductible", &format!("{}{}年度起付线", category.zh(), layer.name), left, a.annual_deductible, &mut spent.deductible_used, format!("{p}/annual_deductible"))?;
+        let p = || format!("/medical_assistance/layers/{i}/categories/{}", category.id());
+        let ded = annual_deductible(&mut steps, "medical_assistance.deductible", || format!("{}{}年度起付线", category.zh(), layer.name), left, a.annual_deductible, &mut spent.deductible_used, || format!("{}/annual_deductible", p()))?;
         let base = left.sub(ded)?;
-        let after = if i == 0 { "基本医保和大病保险报销后" } else { "经前一层医疗救助后" };
-        let burden = if ded.is_zero() { format!(" {}", yuan(base)) } else { format!("扣除起付线后的 {}", yuan(base)) };
-        // One layer reads as v1 did; with several, each step says which layer it is.
-        let base_text = if ma.layers.len() > 1 { format!("{}：{}{after}，政策范围内个人负担{burden}", layer.name, category.zh()) } else { format!("{}：{after}，政策范围内个人负担{burden}", category.zh()) };
-        let paid = at_rate(&mut steps, "medical_assistance.rate", &base_text, base, a.rate, format!("{p}/rate"))?;
-        let paid = limit(&mut steps, "medical_assistance.annual_cap", &format!("{}年度最高救助限额", layer.name), paid, a.annual_cap, spent.paid, format!("{p}/annual_cap"))?;
+        let base_text = || {
+            let after = if i == 0 { "基本医保和大病保险报销后" } else { "经前一层医疗救助后" };
+            let burden = if ded.is_zero() { format!(" {}", yuan(base)) } else { format!("扣除起付线后的 {}", yuan(base)) };
+            // One layer reads as v1 did; with several, each step says which layer it is.
+            if ma.layers.len() > 1 { format!("{}：{}{after}，政策范围内个人负担{burden}", layer.name, category.zh()) } else { format!("{}：{after}，政策范围内个人负担{burden}", category.zh()) }
+        };
+        let paid = at_rate(&mut steps, "medical_assistance.rate", base_text, base, a.rate, || format!("{}/rate", p()))?;
+        let paid = limit(&mut steps, "medical_assistance.annual_cap", || format!("{}年度最高救助限额", layer.name), paid, a.annual_cap, spent.paid, || format!("{}/annual_cap", p()))?;
         spent.paid = spent.paid.add(paid)?;
         left = left.sub(paid)?;
         total = total.add(paid)?;

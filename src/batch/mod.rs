@@ -1,0 +1,588 @@
+//! `yibao batch` (batch.md): the resident rules over a file of settled claims, under one or more
+//! packs, each person's rows as one case — the results equal `yibao estimate` of that case to the
+//! fen — with the rows no estimate could be made for in a rejects file, and a summary.
+//!
+//! The run: claims are read chunk by chunk ([`files`]) and each row into a typed visit on all
+//! cores ([`claims`]); rows are grouped by person (a counting sort, so a person's rows keep their
+//! file order, which breaks ties between same-date visits as in a case); each person is checked
+//! as a whole (one bad row rejects the person: a missing visit would change the rest of their
+//! year) and estimated under every pack on all cores, without explanation texts unless
+//! `--explain` asks for them ([`crate::rules::estimate::amounts_of`]); results are written in
+//! input order, and tallied for the summary ([`summary`]). With `--grouped` (rows of a person
+//! next to each other) this runs over groups of about [`GROUP_ROWS`] rows at a time, in bounded
+//! memory. Every output is staged beside its destination and renamed into place only when the
+//! whole run has succeeded.
+//!
+//! A person is estimated under every pack or rejected: every pack's results and totals are over
+//! the same rows, so their differences are the packs' and nothing else.
+
+pub mod claims;
+pub mod files;
+pub mod summary;
+mod write;
+
+use crate::case::{Person, Visit, YearToDate, MAX_VISITS};
+use crate::error::Error;
+use crate::policy::{bundled, Policy};
+use crate::rules::estimate::{amounts_of, estimate_of, Amounts};
+use crate::vocabulary::Category;
+use claims::{Claim, Rows};
+use files::{Claims, Staged};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::path::PathBuf;
+use summary::{Summary, Tally};
+
+/// Rows read at a time.
+const CHUNK_ROWS: usize = 1 << 16;
+
+/// With `--grouped`, rows are estimated and written in groups of about this many (a group
+/// ends where a person does), so memory stays bounded whatever the size of the file.
+pub const GROUP_ROWS: usize = 1 << 18;
+
+/// What to run (the command line's options).
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub claims: PathBuf,
+    pub out: PathBuf,
+    /// Bundled pack ids or pack files; the first is the baseline.
+    pub policies: Vec<String>,
+    pub summary: Option<PathBuf>,
+    pub rejects: Option<PathBuf>,
+    /// Worker threads; `None`: one per core.
+    pub threads: Option<usize>,
+    /// Columns carried from the claims to the results.
+    pub keep: Vec<String>,
+    /// A `P.steps` column per pack: each visit's explanation steps as JSON.
+    pub explain: bool,
+    /// The rows of a person are next to each other: streamed in bounded memory.
+    pub grouped: bool,
+    /// Show a progress bar on standard error (the door decides: only on a terminal).
+    pub progress: bool,
+    /// With `grouped`, rows per group; `None`: [`GROUP_ROWS`] (tests use small groups).
+    pub group_rows: Option<usize>,
+}
+
+/// A pack of the run.
+enum Held {
+    Bundled(&'static Policy),
+    Own(Box<Policy>),
+}
+
+impl Held {
+    fn get(&self) -> &Policy {
+        match self {
+            Held::Bundled(p) => p,
+            Held::Own(p) => p,
+        }
+    }
+}
+
+/// `--policy` X: a pack file when a file of that name exists, else a bundled pack's id.
+fn load_policy(spec: &str) -> Result<Held, Error> {
+    let path = std::path::Path::new(spec);
+    if path.is_file() {
+        let text = files::read_text(path, "policy")?;
+        let value = crate::input::parse(&text).map_err(|e| {
+            Error::new(
+                "invalid_json",
+                "policy",
+                format_args!("{spec} 不是有效的 JSON（第 {} 行第 {} 列）：{}", e.line, e.column, e.zh),
+                format_args!("{spec} is not valid JSON (line {}, column {}): {}", e.line, e.column, e.en),
+            )
+        })?;
+        return Ok(Held::Own(Box::new(crate::load_policy(&value)?)));
+    }
+    bundled::by_id(spec).map(Held::Bundled)
+}
+
+/// The rows of a person no estimate was made for, and why: the row that caused it, with its
+/// column and error.
+#[derive(Clone, Debug)]
+struct Cause {
+    row: u32,
+    error: Error,
+}
+
+/// A row as kept until its results are written.
+struct Row {
+    /// 1-based, in the file.
+    number: u64,
+    /// Index into the group's persons; [`NO_PERSON`] for a row without a person id.
+    person: u32,
+    claim_id: Option<Box<str>>,
+    kept: Box<[Box<str>]>,
+    /// Taken when the person's visits are gathered.
+    claim: Option<Result<Claim, Error>>,
+}
+
+const NO_PERSON: u32 = u32::MAX;
+
+/// Rows read and not yet estimated, with their persons.
+#[derive(Default)]
+struct Group {
+    rows: Vec<Row>,
+    ids: Vec<Box<str>>,
+    index: FxHashMap<Box<str>, u32>,
+}
+
+/// A person ready to estimate: who, and where their visits are.
+struct Case {
+    person: u32,
+    data: Person,
+    /// Their visits' range in the gathered visits (file order).
+    start: usize,
+    end: usize,
+    /// For each of `data.conditions`, the row that first named it.
+    condition_rows: Vec<u32>,
+    /// Their rows (indices into the group's rows), in file order.
+    rows: Vec<u32>,
+}
+
+/// What the estimates of one person gave: per visit, per pack, the nine amounts in fen (and
+/// the steps as JSON with `--explain`); whether 大病 paid anything, per pack.
+struct Estimated {
+    amounts: Vec<[i64; 9]>,
+    steps: Vec<String>,
+    critical: Vec<bool>,
+}
+
+/// A row's outcome in the output.
+enum Outcome {
+    /// Its visit's index among the gathered visits.
+    Estimated(usize),
+    Rejected { column: String, code: &'static str, message: String },
+}
+
+/// Runs a batch: the summary, or the error that stopped it before any output was left.
+pub fn run(opts: &Options) -> Result<Summary, Error> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = opts.threads {
+        pool = pool.num_threads(n);
+    }
+    let pool = pool.build().map_err(|e| Error::new("threads", "threads", format_args!("无法启动工作线程：{e}"), format_args!("cannot start worker threads: {e}")))?;
+    pool.install(|| run_here(opts))
+}
+
+fn run_here(opts: &Options) -> Result<Summary, Error> {
+    if opts.policies.is_empty() {
+        return Err(Error::new("missing_field", "policy", "请至少指定一个政策包（--policy）", "name at least one policy pack (--policy)"));
+    }
+    let held = opts.policies.iter().map(|s| load_policy(s)).collect::<Result<Vec<_>, _>>()?;
+    let policies: Vec<&Policy> = held.iter().map(Held::get).collect();
+    for (i, p) in policies.iter().enumerate() {
+        if policies[..i].iter().any(|q| q.id == p.id) {
+            return Err(Error::new(
+                "duplicate_policy",
+                "policy",
+                format_args!("政策包 {} 指定了两次；结果的列以政策包 id 命名，须各不相同", p.id),
+                format_args!("policy {} is given twice; result columns are named by pack id, which must differ", p.id),
+            ));
+        }
+    }
+    let out_format = files::Format::of(&opts.out, "out")?;
+    if out_format == files::Format::JsonLines {
+        return Err(Error::new("unsupported_format", "out", "结果文件只能是 .csv 或 .parquet", "the results file must be .csv or .parquet"));
+    }
+    let mut claims = Claims::open(&opts.claims, &opts.keep)?;
+
+    let (results_stage, results_file) = Staged::create(&opts.out, "out")?;
+    let mut results = write::Results::new(results_file, out_format, &opts.out, &policies, &opts.keep, opts.explain)?;
+    let mut rejects = match &opts.rejects {
+        Some(path) => {
+            let (stage, file) = Staged::create(path, "rejects")?;
+            Some((stage, write::Rejects::new(file, path)?))
+        }
+        None => None,
+    };
+    let summary_stage = match &opts.summary {
+        Some(path) => Some(Staged::create(path, "summary")?),
+        None => None,
+    };
+
+    let bar = progress(opts.progress, claims.progress().1);
+    let mut summary = Summary { policies: policies.iter().map(|p| (p.id.clone(), p.name.clone(), Tally::default())).collect(), ..Summary::default() };
+    let mut first_rejects: Vec<String> = Vec::new();
+    let mut group = Group::default();
+    // With --grouped: the persons of the groups already written (a person seen again later
+    // means the input is not grouped, and their earlier rows were estimated without these).
+    let mut finished: FxHashSet<Box<str>> = FxHashSet::default();
+    let mut last: Option<u32> = None;
+    let mut number: u64 = 0;
+    let kept = opts.keep.len();
+    while let Some(chunk) = claims.next_chunk(CHUNK_ROWS)? {
+        let reads: Vec<claims::Read> = (0..chunk.len()).into_par_iter().map(|i| claims::read(&chunk, i, kept)).collect();
+        let chunk_rows = reads.len();
+        for read in reads {
+            number += 1;
+            let person = match read.person_id {
+                None => NO_PERSON,
+                Some(id) => {
+                    let known = group.index.get(id).copied();
+                    if opts.grouped {
+                        // A group ends between two persons once it is large enough.
+                        if known.is_none() && group.rows.len() >= opts.group_rows.unwrap_or(GROUP_ROWS) {
+                            finished.extend(group.ids.iter().cloned());
+                            let done = std::mem::take(&mut group);
+                            finish(done, &policies, opts.explain, &mut results, &mut rejects, &mut summary, &mut first_rejects)?;
+                            last = None;
+                        }
+                        let known = group.index.get(id).copied();
+                        if (known.is_some() && known != last) || finished.contains(id) {
+                            return Err(Error::new(
+                                "not_grouped",
+                                "claims",
+                                format_args!("第 {number} 行：参保人 {id} 的各行不相邻；使用 --grouped 时，同一参保人的各行须连续排列（或去掉 --grouped）"),
+                                format_args!("row {number}: the rows of person {id} are not next to each other; with --grouped a person's rows must be consecutive (or drop --grouped)"),
+                            ));
+                        }
+                    }
+                    match group.index.get(id) {
+                        Some(&p) => p,
+                        None => {
+                            let p = u32::try_from(group.ids.len()).map_err(|_| too_many())?;
+                            group.ids.push(Box::from(id));
+                            group.index.insert(Box::from(id), p);
+                            p
+                        }
+                    }
+                }
+            };
+            if person != NO_PERSON {
+                last = Some(person);
+            }
+            if group.rows.capacity() == 0 && !opts.grouped {
+                // Room for every row at once (from the file's size and this chunk's rows), so
+                // that millions of rows are not moved again and again as the list grows.
+                let (at, of) = claims.progress();
+                let guess = (of as f64 / at.max(1) as f64 * chunk_rows as f64 * 1.05) as usize;
+                group.rows.reserve(guess.min(1 << 31));
+            }
+            group.rows.push(Row { number, person, claim_id: read.claim_id, kept: read.kept, claim: Some(read.claim) });
+        }
+        claims.recycle(chunk);
+        let (at, of) = claims.progress();
+        bar.set_length(of.max(at));
+        bar.set_position(at);
+    }
+    bar.set_message("测算中 estimating");
+    finish(group, &policies, opts.explain, &mut results, &mut rejects, &mut summary, &mut first_rejects)?;
+    bar.finish_and_clear();
+
+    summary.rows_in = number;
+    results.close()?;
+    if let Some((stage, w)) = rejects {
+        w.close()?;
+        stage.commit()?;
+    } else if summary.rows_rejected > 0 {
+        // No rejects file asked for: the first few reasons, so that nothing is silently lost.
+        eprintln!("{} 行被拒绝 (rows rejected); 用 --rejects FILE 列出全部 (list them all with --rejects FILE):", summary.rows_rejected);
+        for line in &first_rejects {
+            eprintln!("  {line}");
+        }
+    }
+    results_stage.commit()?;
+    if let (Some((stage, mut file)), Some(path)) = (summary_stage, &opts.summary) {
+        use std::io::Write;
+        let mut text = serde_json::to_string_pretty(&summary.json()).map_err(crate::report::cannot_write)?;
+        text.push('\n');
+        file.write_all(text.as_bytes()).map_err(|e| files::write_error("summary", path, e))?;
+        drop(file);
+        stage.commit()?;
+    }
+    Ok(summary)
+}
+
+fn too_many() -> Error {
+    Error::new("too_many_persons", "claims", "参保人过多（最多 4,294,967,294 人）", "too many persons (at most 4,294,967,294)")
+}
+
+fn progress(show: bool, len: u64) -> indicatif::ProgressBar {
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(Some(len), indicatif::ProgressDrawTarget::stderr());
+    let style = indicatif::ProgressStyle::with_template("{msg} [{elapsed_precise}] {wide_bar} {percent}%").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.set_message("读取 reading");
+    bar
+}
+
+/// Estimates a group's persons and writes its rows.
+fn finish(
+    mut group: Group,
+    policies: &[&Policy],
+    explain: bool,
+    results: &mut write::Results,
+    rejects: &mut Option<(Staged, write::Rejects)>,
+    summary: &mut Summary,
+    first_rejects: &mut Vec<String>,
+) -> Result<(), Error> {
+    let n = group.rows.len();
+    // A person's rows in file order: a counting sort by person.
+    let persons = group.ids.len();
+    let mut starts = vec![0u32; persons + 1];
+    for r in &group.rows {
+        if r.person != NO_PERSON {
+            starts[r.person as usize + 1] += 1;
+        }
+    }
+    for p in 0..persons {
+        starts[p + 1] += starts[p];
+    }
+    let mut order = vec![0u32; starts[persons] as usize];
+    let mut next = starts.clone();
+    for (i, r) in group.rows.iter().enumerate() {
+        if r.person != NO_PERSON {
+            let at = &mut next[r.person as usize];
+            order[*at as usize] = i as u32;
+            *at += 1;
+        }
+    }
+
+    // Each person checked as a whole; the visits of those that pass gathered in person order.
+    let mut causes: Vec<Option<Cause>> = vec![None; persons];
+    let mut visits: Vec<Visit> = Vec::with_capacity(order.len());
+    let mut cases: Vec<Case> = Vec::new();
+    for p in 0..persons {
+        let rows = &order[starts[p] as usize..starts[p + 1] as usize];
+        if let Some(cause) = person_fault(&group.rows, rows) {
+            for &r in rows {
+                group.rows[r as usize].claim = None;
+            }
+            causes[p] = Some(cause);
+            continue;
+        }
+        let start = visits.len();
+        let (mut category, mut conditions, mut condition_rows) = (Category::Ordinary, Vec::<String>::new(), Vec::new());
+        for &r in rows {
+            let Some(Ok(claim)) = group.rows[r as usize].claim.take() else { continue };
+            category = claim.category;
+            // A person's conditions: every condition any of their rows names.
+            for c in claim.conditions {
+                if !conditions.contains(&c) {
+                    conditions.push(c);
+                    condition_rows.push(r);
+                }
+            }
+            visits.push(claim.visit);
+        }
+        let data = Person { category, conditions, year_to_date: YearToDate::default() };
+        cases.push(Case { person: p as u32, data, start, end: visits.len(), condition_rows, rows: rows.to_vec() });
+    }
+
+    // Every person under every pack, on all cores.
+    let outs: Vec<Result<Estimated, Cause>> = cases.par_iter().map(|c| estimate_person(c, &visits[c.start..c.end], policies, explain)).collect();
+
+    let mut outcome: Vec<Option<Outcome>> = (0..n).map(|_| None).collect();
+    let p_count = policies.len();
+    let mut amounts: Vec<[i64; 9]> = vec![[0; 9]; visits.len() * p_count];
+    let mut steps: Vec<String> = if explain { vec![String::new(); visits.len() * p_count] } else { Vec::new() };
+    let mut tallies: Vec<Tally> = (0..p_count).map(|_| Tally::default()).collect();
+    for (case, out) in cases.iter().zip(outs) {
+        match out {
+            Err(cause) => causes[case.person as usize] = Some(cause),
+            Ok(est) => {
+                let base = case.start * p_count;
+                amounts[base..base + est.amounts.len()].copy_from_slice(&est.amounts);
+                if explain {
+                    for (k, s) in est.steps.into_iter().enumerate() {
+                        steps[base + k] = s;
+                    }
+                }
+                for (k, &r) in case.rows.iter().enumerate() {
+                    outcome[r as usize] = Some(Outcome::Estimated(case.start + k));
+                }
+                for (t, paid) in tallies.iter_mut().zip(&est.critical) {
+                    t.persons += 1;
+                    t.persons_with_critical_illness += u64::from(*paid);
+                }
+                summary.persons_estimated += 1;
+            }
+        }
+    }
+    // The summary's tallies, on all cores.
+    let by_case: Vec<Tally> = cases
+        .par_chunks(4096)
+        .map(|chunk| {
+            let mut t: Vec<Tally> = (0..p_count).map(|_| Tally::default()).collect();
+            for c in chunk {
+                if causes[c.person as usize].is_some() {
+                    continue;
+                }
+                for (k, v) in visits[c.start..c.end].iter().enumerate() {
+                    for (p, tally) in t.iter_mut().enumerate() {
+                        tally.add(c.data.category, v, &amounts[(c.start + k) * p_count + p]);
+                    }
+                }
+            }
+            t
+        })
+        .reduce(|| (0..p_count).map(|_| Tally::default()).collect(), |a, b| a.into_iter().zip(&b).map(|(x, y)| x.merge(y)).collect());
+    for (t, b) in tallies.iter_mut().zip(by_case) {
+        *t = b.merge(t);
+    }
+    for ((_, _, total), t) in summary.policies.iter_mut().zip(&tallies) {
+        *total = std::mem::take(total).merge(t);
+    }
+
+    // The rejected: each row's own fault, or the fault of the person's row that caused it.
+    let own: Vec<Option<Error>> = group.rows.iter_mut().map(|r| match r.claim.take() {
+        Some(Err(e)) => Some(e),
+        _ => None,
+    }).collect();
+    for ((i, row), own) in group.rows.iter().enumerate().zip(own) {
+        if outcome[i].is_some() {
+            continue;
+        }
+        let cause = (row.person != NO_PERSON).then(|| causes[row.person as usize].as_ref()).flatten();
+        outcome[i] = Some(match (cause, own) {
+            (Some(c), _) if c.row as usize == i => rejected(&c.error),
+            (_, Some(e)) => rejected(&e),
+            (Some(c), None) => {
+                let at = group.rows_number(c.row);
+                Outcome::Rejected {
+                    column: "person_id".into(),
+                    code: "person_rejected",
+                    message: format!("该参保人的第 {at} 行被拒绝，其全部就诊记录一并拒绝（all rows of this person are rejected with row {at}）"),
+                }
+            }
+            (None, None) => rejected(&Error::new("internal_guard", "", "此行未被测算，这是程序的缺陷", "the row was not estimated: an engine defect")),
+        });
+    }
+    summary.persons_rejected += causes.iter().filter(|c| c.is_some()).count() as u64;
+
+    // Rows in input order.
+    let outcome: Vec<Outcome> = outcome.into_iter().map(|o| o.unwrap_or(Outcome::Rejected { column: String::new(), code: "internal_guard", message: String::new() })).collect();
+    for (row, o) in group.rows.iter().zip(&outcome) {
+        match o {
+            Outcome::Estimated(_) => summary.rows_estimated += 1,
+            Outcome::Rejected { column, code, message } => {
+                summary.rows_rejected += 1;
+                if first_rejects.len() < 5 {
+                    first_rejects.push(format!("第 {} 行 (row {}) {column} [{code}] {message}", row.number, row.number));
+                }
+                if let Some((_, w)) = rejects.as_mut() {
+                    w.row(row.number, row.claim_id.as_deref(), column, code, message)?;
+                }
+            }
+        }
+    }
+    let view = write::View { rows: &group.rows, ids: &group.ids, outcome: &outcome, visits: &visits, amounts: &amounts, steps: &steps, policies: p_count };
+    results.write(&view)
+}
+
+impl Group {
+    fn rows_number(&self, row: u32) -> u64 {
+        self.rows.get(row as usize).map_or(0, |r| r.number)
+    }
+}
+
+fn rejected(e: &Error) -> Outcome {
+    Outcome::Rejected { column: e.path.clone(), code: e.code, message: e.message.clone() }
+}
+
+/// A person's first fault in their rows, if any: a row that could not be read, a category that
+/// differs from their first row's, more visits than a case may have.
+fn person_fault(rows: &[Row], mine: &[u32]) -> Option<Cause> {
+    let mut category = None;
+    for (k, &r) in mine.iter().enumerate() {
+        match rows[r as usize].claim.as_ref() {
+            Some(Err(e)) => return Some(Cause { row: r, error: e.clone() }),
+            Some(Ok(c)) => match category {
+                None => category = Some(c.category),
+                Some(first) if first != c.category => {
+                    return Some(Cause {
+                        row: r,
+                        error: Error::new(
+                            "inconsistent_category",
+                            "category",
+                            format_args!("同一参保人各行的人员类别应当相同：此前为 {}，此行为 {}", crate::vocabulary::Vocabulary::id(first), crate::vocabulary::Vocabulary::id(c.category)),
+                            format_args!("a person's rows must have one category: {} before, {} here", crate::vocabulary::Vocabulary::id(first), crate::vocabulary::Vocabulary::id(c.category)),
+                        ),
+                    })
+                }
+                Some(_) => {}
+            },
+            None => {}
+        }
+        if k == MAX_VISITS {
+            return Some(Cause {
+                row: r,
+                error: Error::new(
+                    "too_many_visits",
+                    "",
+                    format_args!("同一参保人最多 {MAX_VISITS} 行就诊记录（一次测算的上限）"),
+                    format_args!("at most {MAX_VISITS} rows per person (the bound of one estimate)"),
+                ),
+            });
+        }
+    }
+    None
+}
+
+/// One person under every pack: their amounts in fen per visit and pack, or the fault, placed
+/// on the row that caused it.
+fn estimate_person(case: &Case, visits: &[Visit], policies: &[&Policy], explain: bool) -> Result<Estimated, Cause> {
+    let n = visits.len();
+    let mut out = Estimated { amounts: vec![[0; 9]; n * policies.len()], steps: Vec::new(), critical: Vec::with_capacity(policies.len()) };
+    if explain {
+        out.steps = vec![String::new(); n * policies.len()];
+    }
+    for (p, policy) in policies.iter().enumerate() {
+        let place = |e: Error| place(case, policies, p, e);
+        let amounts: Vec<Amounts> = if explain {
+            let est = estimate_of(&case.data, visits, policy).map_err(place)?;
+            for (k, v) in est.visits.iter().enumerate() {
+                out.steps[k * policies.len() + p] = serde_json::to_string(&v.steps).unwrap_or_default();
+            }
+            est.visits.iter().map(|v| v.amounts).collect()
+        } else {
+            amounts_of(&case.data, visits, policy).map_err(place)?
+        };
+        let mut critical = false;
+        for (k, a) in amounts.iter().enumerate() {
+            let fen = in_fen(a).ok_or_else(|| place(crate::money::Overflow.into()))?;
+            critical |= fen[summary::CRITICAL_ILLNESS] > 0;
+            out.amounts[k * policies.len() + p] = fen;
+        }
+        out.critical.push(critical);
+    }
+    Ok(out)
+}
+
+fn in_fen(a: &Amounts) -> Option<[i64; 9]> {
+    Some([
+        a.total.in_fen()?,
+        a.out_of_catalog.in_fen()?,
+        a.class_b_self_pay.in_fen()?,
+        a.in_scope.in_fen()?,
+        a.basic.in_fen()?,
+        a.critical_illness.in_fen()?,
+        a.medical_assistance.in_fen()?,
+        a.reimbursed.in_fen()?,
+        a.out_of_pocket.in_fen()?,
+    ])
+}
+
+/// An estimate's error on the row it is about: `visits[i].field` is the person's i-th row and
+/// that column; `person.conditions[j]` the row that first named that condition; anything else
+/// the person's first row. With several packs the message names the pack.
+fn place(case: &Case, policies: &[&Policy], p: usize, e: Error) -> Cause {
+    let path = e.path.clone();
+    let (row, column) = if let Some(rest) = path.strip_prefix("visits[") {
+        let (index, field) = rest.split_once(']').unwrap_or((rest, ""));
+        let row = index.parse::<usize>().ok().and_then(|i| case.rows.get(i)).copied();
+        (row, field.trim_start_matches('.').to_owned())
+    } else if let Some(rest) = path.strip_prefix("person.conditions[") {
+        let row = rest.trim_end_matches(']').parse::<usize>().ok().and_then(|j| case.condition_rows.get(j)).copied();
+        (row, "conditions".to_owned())
+    } else {
+        (None, path)
+    };
+    let mut error = e.with_path(column);
+    if policies.len() > 1 {
+        error = error.prefixed(format_args!("政策包 {}：", policies[p].id));
+    }
+    Cause { row: row.or_else(|| case.rows.first().copied()).unwrap_or(0), error }
+}

@@ -1,0 +1,228 @@
+//! Writing a batch's results (CSV or Parquet, every column text: amounts with two decimals, as
+//! the contract writes them) and its rejects (CSV), rows in input order. The CSV rows of a group
+//! are formatted on all cores, in pieces written in order.
+
+use super::files::{flush, write_error, Format};
+use super::{Outcome, Row};
+use crate::case::Visit;
+use crate::error::Error;
+use crate::policy::Policy;
+use arrow_array::builder::StringBuilder;
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+use rayon::prelude::*;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Each pack's result columns, after its id and a dot.
+const AMOUNT_COLUMNS: [(&str, usize); 6] = [("in_scope", 3), ("basic", 4), ("critical_illness", 5), ("medical_assistance", 6), ("reimbursed", 7), ("out_of_pocket", 8)];
+
+/// What a group's rows give the writers.
+pub(super) struct View<'a> {
+    pub rows: &'a [Row],
+    pub ids: &'a [Box<str>],
+    pub outcome: &'a [Outcome],
+    pub visits: &'a [Visit],
+    /// Per visit, per pack.
+    pub amounts: &'a [[i64; 9]],
+    pub steps: &'a [String],
+    pub policies: usize,
+}
+
+impl View<'_> {
+    /// Row `i`'s cells (it was estimated: its visit is `slot`), each appended to `buf` and ended
+    /// at the offset pushed to `ends`.
+    fn cells(&self, i: usize, slot: usize, buf: &mut Vec<u8>, ends: &mut Vec<usize>) {
+        let row = &self.rows[i];
+        match &row.claim_id {
+            Some(id) => buf.extend_from_slice(id.as_bytes()),
+            None => buf.extend_from_slice(itoa::Buffer::new().format(row.number).as_bytes()),
+        }
+        ends.push(buf.len());
+        buf.extend_from_slice(self.ids.get(row.person as usize).map_or(&b""[..], |s| s.as_bytes()));
+        ends.push(buf.len());
+        date(buf, self.visits[slot].date.ordinal());
+        ends.push(buf.len());
+        for k in row.kept.iter() {
+            buf.extend_from_slice(k.as_bytes());
+            ends.push(buf.len());
+        }
+        for p in 0..self.policies {
+            let a = &self.amounts[slot * self.policies + p];
+            for (_, k) in AMOUNT_COLUMNS {
+                fen(buf, a[k]);
+                ends.push(buf.len());
+            }
+            if !self.steps.is_empty() {
+                buf.extend_from_slice(self.steps[slot * self.policies + p].as_bytes());
+                ends.push(buf.len());
+            }
+        }
+    }
+
+    /// The estimated rows: (row, visit).
+    fn estimated(&self) -> Vec<(usize, usize)> {
+        self.outcome.iter().enumerate().filter_map(|(i, o)| if let Outcome::Estimated(s) = o { Some((i, *s)) } else { None }).collect()
+    }
+}
+
+/// Fen as yuan with two decimals.
+fn fen(buf: &mut Vec<u8>, f: i64) {
+    if f < 0 {
+        buf.push(b'-');
+    }
+    let a = f.unsigned_abs();
+    buf.extend_from_slice(itoa::Buffer::new().format(a / 100).as_bytes());
+    let c = (a % 100) as u8;
+    buf.extend_from_slice(&[b'.', b'0' + c / 10, b'0' + c % 10]);
+}
+
+/// YYYYMMDD as YYYY-MM-DD.
+fn date(buf: &mut Vec<u8>, ordinal: u32) {
+    let d = |n: u32| b'0' + (n % 10) as u8;
+    let (y, m, day) = (ordinal / 10_000, ordinal / 100 % 100, ordinal % 100);
+    buf.extend_from_slice(&[d(y / 1000), d(y / 100), d(y / 10), d(y), b'-', d(m / 10), d(m), b'-', d(day / 10), d(day)]);
+}
+
+/// The results file being written.
+pub(super) enum Results {
+    Csv { out: BufWriter<File>, path: PathBuf },
+    Parquet { out: Box<ArrowWriter<File>>, schema: SchemaRef, path: PathBuf },
+}
+
+/// Rows formatted by one worker at a time.
+const PIECE: usize = 8192;
+
+impl Results {
+    pub fn new(file: File, format: Format, path: &Path, policies: &[&Policy], keep: &[String], explain: bool) -> Result<Results, Error> {
+        let mut names: Vec<String> = ["claim_id", "person_id", "date"].iter().map(|s| s.to_string()).collect();
+        names.extend(keep.iter().cloned());
+        for p in policies {
+            for (c, _) in AMOUNT_COLUMNS {
+                names.push(format!("{}.{c}", p.id));
+            }
+            if explain {
+                names.push(format!("{}.steps", p.id));
+            }
+        }
+        let err = |e: &dyn std::fmt::Display| write_error("out", path, e);
+        match format {
+            Format::Parquet => {
+                let schema: SchemaRef = Arc::new(Schema::new(names.iter().map(|n| Field::new(n, DataType::Utf8, false)).collect::<Vec<_>>()));
+                let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
+                let out = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| err(&e))?;
+                Ok(Results::Parquet { out: Box::new(out), schema, path: path.to_owned() })
+            }
+            _ => {
+                let mut out = BufWriter::with_capacity(1 << 20, file);
+                let mut w = csv::Writer::from_writer(Vec::new());
+                w.write_record(&names).map_err(|e| err(&e))?;
+                out.write_all(&w.into_inner().map_err(|e| err(&e))?).map_err(|e| err(&e))?;
+                Ok(Results::Csv { out, path: path.to_owned() })
+            }
+        }
+    }
+
+    pub fn write(&mut self, view: &View) -> Result<(), Error> {
+        let rows = view.estimated();
+        match self {
+            Results::Csv { out, path } => {
+                // A bounded window of pieces at a time, formatted on all cores, written in order.
+                for window in rows.chunks(PIECE * 16) {
+                    let pieces: Vec<Result<Vec<u8>, String>> = window
+                        .par_chunks(PIECE)
+                        .map(|piece| {
+                            let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::with_capacity(piece.len() * 96));
+                            let (mut buf, mut ends) = (Vec::new(), Vec::new());
+                            for &(i, slot) in piece {
+                                buf.clear();
+                                ends.clear();
+                                view.cells(i, slot, &mut buf, &mut ends);
+                                let mut from = 0;
+                                for &end in &ends {
+                                    w.write_field(&buf[from..end]).map_err(|e| e.to_string())?;
+                                    from = end;
+                                }
+                                w.write_record(None::<&[u8]>).map_err(|e| e.to_string())?;
+                            }
+                            w.into_inner().map_err(|e| e.to_string())
+                        })
+                        .collect();
+                    for piece in pieces {
+                        let piece = piece.map_err(|e| write_error("out", path, e))?;
+                        out.write_all(&piece).map_err(|e| write_error("out", path, e))?;
+                    }
+                }
+                Ok(())
+            }
+            Results::Parquet { out, schema, path } => {
+                for window in rows.chunks(PIECE * 8) {
+                    let batches: Vec<Result<RecordBatch, String>> = window
+                        .par_chunks(PIECE)
+                        .map(|piece| {
+                            let mut builders: Vec<StringBuilder> = schema.fields().iter().map(|_| StringBuilder::with_capacity(piece.len(), piece.len() * 12)).collect();
+                            let (mut buf, mut ends) = (Vec::new(), Vec::new());
+                            for &(i, slot) in piece {
+                                buf.clear();
+                                ends.clear();
+                                view.cells(i, slot, &mut buf, &mut ends);
+                                let mut from = 0;
+                                for (b, &end) in builders.iter_mut().zip(&ends) {
+                                    // Every cell is UTF-8: ids and kept cells were read as
+                                    // text, the rest is written here.
+                                    b.append_value(String::from_utf8_lossy(&buf[from..end]));
+                                    from = end;
+                                }
+                            }
+                            let columns: Vec<ArrayRef> = builders.iter_mut().map(|b| Arc::new(b.finish()) as ArrayRef).collect();
+                            RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())
+                        })
+                        .collect();
+                    for batch in batches {
+                        let batch = batch.map_err(|e| write_error("out", path, e))?;
+                        out.write(&batch).map_err(|e| write_error("out", path, e))?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub fn close(self) -> Result<(), Error> {
+        match self {
+            Results::Csv { mut out, path } => {
+                flush(&mut out, "out", &path)?;
+                out.into_inner().map_err(|e| write_error("out", &path, e.error()))?.sync_all().map_err(|e| write_error("out", &path, e))
+            }
+            Results::Parquet { out, path, .. } => out.close().map(|_| ()).map_err(|e| write_error("out", &path, e)),
+        }
+    }
+}
+
+/// The rejects file: row, claim_id, column, code, message (Chinese, then English in brackets).
+pub(super) struct Rejects {
+    out: csv::Writer<BufWriter<File>>,
+    path: PathBuf,
+}
+
+impl Rejects {
+    pub fn new(file: File, path: &Path) -> Result<Rejects, Error> {
+        let mut out = csv::Writer::from_writer(BufWriter::new(file));
+        out.write_record(["row", "claim_id", "column", "code", "message"]).map_err(|e| write_error("rejects", path, e))?;
+        Ok(Rejects { out, path: path.to_owned() })
+    }
+
+    pub fn row(&mut self, number: u64, claim_id: Option<&str>, column: &str, code: &str, message: &str) -> Result<(), Error> {
+        let n = number.to_string();
+        self.out.write_record([n.as_str(), claim_id.unwrap_or(&n), column, code, message]).map_err(|e| write_error("rejects", &self.path, e))
+    }
+
+    pub fn close(mut self) -> Result<(), Error> {
+        self.out.flush().map_err(|e| write_error("rejects", &self.path, e))
+    }
+}
