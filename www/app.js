@@ -441,8 +441,13 @@ function compute({ focus = false, announce = true, updateLink = true } = {}) {
   state.case = c;
   state.levels = packLevels(est.policy?.id);
   renderResult(est, c, state.levels);
-  fillCompareChoices(c, state.levels);
-  renderCompare(state.engine, c, est, Number($('compare-visit').value || 0), state.levels);
+  // The level comparison estimates the visit at every level: on the first result (a shared link
+  // on a slow phone) it is drawn just after the result is on screen, not before.
+  const comparison = () => {
+    fillCompareChoices(c, state.levels);
+    renderCompare(state.engine, c, est, Number($('compare-visit').value || 0), state.levels);
+  };
+  if (!state.firstResult) comparison();
   setPrintDate();
   $('share-url').value = shareUrl(c);
   $('result-empty').hidden = true;
@@ -458,7 +463,11 @@ function compute({ focus = false, announce = true, updateLink = true } = {}) {
   if (state.firstResult) {
     state.firstResult = false;
     performance.mark('yibao:first-result');
-    document.documentElement.dataset.ready = 'true';
+    setTimeout(() => {
+      if (state.est === est) comparison();
+      document.documentElement.dataset.ready = 'true';
+      postHeight();
+    }, 0);
     cacheLoadedResources();
   }
   postHeight();

@@ -92,9 +92,20 @@ impl<'a> Steps<'a> {
     }
 
     /// Records a step; `text` and `params` are called only when steps are kept.
+    #[inline]
     pub fn push(&mut self, rule: &'static str, effect: Effect, amount: Money, text: impl FnOnce() -> String, params: impl FnOnce() -> Vec<String>) {
+        if self.out.is_some() {
+            let (text, params) = (text(), params());
+            self.keep(rule, effect, amount, text, params);
+        }
+    }
+
+    /// The part of [`Steps::push`] that does not depend on its closures, compiled once rather
+    /// than at each of the engine's hundred-odd steps (4 KB of the WebAssembly module).
+    #[inline(never)]
+    fn keep(&mut self, rule: &'static str, effect: Effect, amount: Money, text: String, params: Vec<String>) {
         if let Some(out) = self.out.as_deref_mut() {
-            out.push(Step { scheme: self.scheme, rule, effect, amount, text: text(), params: params() });
+            out.push(Step { scheme: self.scheme, rule, effect, amount, text, params });
         }
     }
 

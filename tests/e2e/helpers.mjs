@@ -143,6 +143,8 @@ export async function openPage(browser, origin, opts = {}) {
 /** Waits until the page shows a result (its first, or a newer one than `after`). */
 export async function waitForResult(page) {
   await page.waitForSelector('#result-body:not([hidden])', { timeout: 15000 });
+  // The first result's level comparison is drawn just after it (app.js), then the page is ready.
+  await page.waitForSelector('html[data-ready="true"]', { state: 'attached', timeout: 15000 });
 }
 
 /** The engine the page itself loads, run on a case in the page (with parameters, as the page
