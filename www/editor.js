@@ -29,6 +29,11 @@ const GROUPS = [
 const ENUMS = [
   [/\/bands_from$/, { threshold: '从起付线起分段', zero: '从 0 起分段' }],
   [/^\/basic\/inpatient\/referral\/\w+$/, { full: '重新计起付线', difference: '补足起付线差额', waived: '免起付线' }],
+  [/^\/settlement\/budget\/method$/, { per_capita: '按人头包干', history_average: '往年支付额 × 年度增长率', packaged: '筹资总额提取风险金后打包', last_year: '上年度实际结算总额' }],
+  [/^\/settlement\/holdbacks\/\d+\/returned$/, { by_score: '年终按考核得分返还', pool: '计入风险调节金资金池' }],
+  [/^\/settlement\/outside$/, { deducted: '年终清算时扣减', not_deducted: '不扣减' }],
+  [/^\/settlement\/surplus\/method$/, { by_score: '按考核得分留用', bands: '按结余率分段留用', all: '全部留用' }],
+  [/^\/settlement\/surplus\/remainder$/, { alliance_settlement: '纳入医共体总额包干决算' }],
 ];
 
 const state = {
@@ -519,6 +524,8 @@ function pointerName(p) {
 /** A value in words: names, ids and ranks as they are, amounts and rates as vocab.js words them. */
 function shown(pointer, value) {
   if (/\/(name|id|rank)$/.test(pointer)) return String(value);
+  const words = typeof value === 'string' ? ENUMS.find(([re]) => re.test(pointer))?.[1][value] : undefined;
+  if (words) return words;
   return paramValue(pointer, value, levelNames()) || String(value);
 }
 

@@ -97,6 +97,24 @@ const SEG = {
   repeat_deductible_factors: '本年度第 1、2、3…次住院的起付线系数',
   layers: '',
   levels: '',
+  settlement: '基金结算',
+  budget: '年度预算',
+  method: '方式',
+  per_capita: '人均包干标准（元）',
+  risk_share: '风险金提取比例',
+  holdbacks: '预留资金',
+  share: '比例',
+  returned: '年终返还方式',
+  pool_cap_months: '资金池上限（月）',
+  outside: '医共体外就医费用',
+  surplus: '结余',
+  remainder: '未留用部分',
+  split: '各级分配比例',
+  district: '区（县）级',
+  kept: '留用比例',
+  overspend: '超支',
+  absorbed_if_rank_at_most: '考核前几名的超支纳入医共体决算',
+  emergency_from_risk_pool: '突发公共卫生事件超支先由风险调节金分担',
   name: '名称',
   rank: '级别序号（越大级别越高）',
   up_to: '分段上限（元）',
@@ -119,7 +137,7 @@ export function paramName(pointer, levels = {}) {
     prev = seg;
     if (w === undefined) {
       // An index: a 医疗救助 layer, or a band of a scale.
-      if (/^\d+$/.test(seg)) words.push(`第 ${Number(seg) + 1} ${after === 'layers' ? '层' : '段'}`);
+      if (/^\d+$/.test(seg)) words.push(`第 ${Number(seg) + 1} ${{ layers: '层', holdbacks: '项' }[after] ?? '段'}`);
       else words.push(seg);
     } else if (w) {
       words.push(w);
