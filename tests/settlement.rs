@@ -201,6 +201,8 @@ fn a_bad_settlement_section_is_invalid_policy_at_its_pointer() {
         (json!({ "budget": { "per_capita": "-1" } }), "/settlement/budget/per_capita"),
         (json!({ "holdbacks": [{ "id": "r", "name": "风险", "share": "0.02", "returned": "pool" }] }), "/settlement/holdbacks/0/pool_cap_months"),
         (json!({ "holdbacks": [{ "id": "r", "name": "风险", "share": "2", "returned": "by_score" }] }), "/settlement/holdbacks/0/share"),
+        (json!({ "holdbacks": [{ "id": "a", "name": "甲", "share": "0.6", "returned": "by_score" }, { "id": "b", "name": "乙", "share": "0.5", "returned": "by_score" }] }), "/settlement/holdbacks"),
+        (json!({ "holdbacks": [{ "id": "a", "name": "甲", "share": "0.1", "returned": "by_score" }, { "id": "a", "name": "乙", "share": "0.1", "returned": "by_score" }] }), "/settlement/holdbacks/1/id"),
     ];
     for (settlement, pointer) in packs {
         let pack = child(settlement.clone());

@@ -126,6 +126,16 @@ pub fn read(root: &Obj) -> Result<Option<Settlement>, Error> {
     for (path, v) in s.array("holdbacks", ("预留资金", "holdbacks"))? {
         holdbacks.push(holdback(&Obj::new(v, path, PathStyle::Pointer, &["id", "name", "share", "returned", "pool_cap_months"])?, &holdbacks)?);
     }
+    // What is held back comes out of the budget: together it cannot be more than all of it.
+    let held: Decimal = holdbacks.iter().map(|h| h.share.decimal()).sum();
+    if held > Decimal::ONE {
+        return Err(Error::new(
+            "invalid_policy",
+            s.at("holdbacks"),
+            format_args!("各项预留资金的比例之和为 {}，不能超过 1", crate::money::grouped(held.normalize())),
+            format_args!("the holdbacks' shares add up to {}, more than 1", crate::money::grouped(held.normalize())),
+        ));
+    }
     let outside_deducted = match s.opt_str("outside", ("医共体外就医费用", "outside"))? {
         None | Some("not_deducted") => false,
         Some("deducted") => true,
