@@ -232,7 +232,7 @@ pub enum Text {
 }
 
 impl Text {
-    fn of(array: &ArrayRef) -> Text {
+    pub fn of(array: &ArrayRef) -> Text {
         let owned = |f: &dyn Fn(usize) -> String, number: bool| Text::Owned((0..array.len()).map(|i| (!array.is_null(i)).then(|| f(i))).collect(), number);
         match array.data_type() {
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Text::Array(array.clone()),
@@ -269,7 +269,7 @@ impl Text {
         }
     }
 
-    fn cell(&self, i: usize) -> Cell<'_> {
+    pub fn cell(&self, i: usize) -> Cell<'_> {
         match self {
             Text::Array(a) if i >= a.len() || a.is_null(i) => Cell::Absent,
             Text::Array(a) => Cell::Text(match a.data_type() {

@@ -19,6 +19,7 @@
 pub mod claims;
 pub mod files;
 pub mod summary;
+pub mod table;
 mod write;
 
 use crate::case::{Person, Visit, YearToDate, MAX_VISITS};
