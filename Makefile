@@ -3,12 +3,14 @@
 # make bench   native and browser benchmarks, and the batch benchmark (bench/batch/run.py)
 # make size    the wasm's gzipped size and its largest contributors (twiggy)
 # make compare BASE=REV   the CLI's output byte for byte against the build of REV, over a generated corpus
+# make wheel   the Python package (python/) as a wheel in target/wheels/
+# make test-python   that wheel installed into a fresh virtualenv, with python/tests/ run
 # make fuzz    300,000 mutated cases and packs through the readers: no panic, every error in the contract
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: serve test tools browser pkg site bench size test-rust test-wasm test-types test-node test-e2e test-engines clean corpus compare fuzz
+.PHONY: serve test tools browser pkg site bench size test-rust test-wasm test-types test-node test-e2e test-engines test-python wheel clean corpus compare fuzz
 
 tools:
 	scripts/install-tools.sh
@@ -28,7 +30,7 @@ site: pkg
 serve: site
 	node scripts/serve.mjs --port 8080 target/site
 
-test: browser test-rust site test-wasm test-types test-node test-e2e test-engines
+test: browser test-rust site test-wasm test-types test-node test-e2e test-engines test-python
 
 # The `batch` feature (yibao batch) is on by default for native builds; its dependencies are
 # native-only, so the wasm builds below never have them.
@@ -58,6 +60,31 @@ test-e2e: site
 # needs a display, so under a virtual one.
 test-engines: site
 	xvfb-run -a node --test tests/engines/
+
+# The Python package (python/, issue 13): PyO3 and maturin in a crate of its own, so neither the
+# core nor the wasm build ever compiles them; built in its own target directory (target/python),
+# so the root build is untouched. maturin comes from PyPI into a virtualenv of ours (nothing
+# global); the wheel is abi3 (one wheel for CPython 3.10 and later).
+PY_VENV := target/py-venv
+PY_TEST_VENV := target/py-test-venv
+MATURIN_VERSION := 1.16.0
+
+$(PY_VENV)/bin/maturin:
+	python3 -m venv $(PY_VENV)
+	$(PY_VENV)/bin/pip install -q --disable-pip-version-check "maturin==$(MATURIN_VERSION)"
+
+wheel: $(PY_VENV)/bin/maturin
+	rm -f target/wheels/yibao-*.whl
+	cd python && CARGO_TARGET_DIR=$(CURDIR)/target/python $(CURDIR)/$(PY_VENV)/bin/maturin build --release --locked --out $(CURDIR)/target/wheels
+
+# The wheel as a user installs it, into a fresh virtualenv with pytest, pyarrow and Polars
+# (binary wheels from PyPI), its tests run from outside python/ so that the installed package,
+# not the source folder, is the one imported.
+test-python: wheel
+	rm -rf $(PY_TEST_VENV)
+	python3 -m venv $(PY_TEST_VENV)
+	$(PY_TEST_VENV)/bin/pip install -q --disable-pip-version-check --only-binary=:all: pytest pyarrow polars target/wheels/yibao-*.whl
+	$(PY_TEST_VENV)/bin/python -m pytest -q -p no:cacheprovider python/tests
 
 bench: site
 	cargo bench --bench estimate
