@@ -39,3 +39,11 @@ if [ "${1:-}" = "--browser" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
   fi
 fi
+
+# The Python package's tests (make test-python): python3 with venv (maturin, pytest, pyarrow,
+# Polars and PySpark come from PyPI into virtualenvs under target/), and a Java runtime for
+# PySpark's local[2] (Java 17 on these machines; Debian's headless runtime otherwise).
+if ! command -v java >/dev/null; then
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless
+fi

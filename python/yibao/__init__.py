@@ -26,6 +26,13 @@ __all__ = ["YibaoError", "RejectedRowsWarning", "BatchResult", "estimate", "sett
 Policy = Union[str, Mapping[str, Any]]
 
 
+def _error(code: str, path: str, zh: str, en: str) -> YibaoError:
+    """A contract error raised from Python, with the attributes the engine's errors carry."""
+    e = YibaoError(f"[{code}] {path}: {zh} ({en})" if path else f"[{code}] {zh} ({en})")
+    e.code, e.path, e.message = code, path, f"{zh} ({en})"
+    return e
+
+
 class RejectedRowsWarning(UserWarning):
     """Some claims rows were rejected by :func:`batch` (see :func:`batch_report` for all of them)."""
 

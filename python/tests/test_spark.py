@@ -1,0 +1,64 @@
+"""yibao.spark.batch on Spark local[2]: the results of yibao.batch (the command line's) on the
+same rows, however the input is partitioned and however many partitions it is estimated in."""
+
+import os
+import sys
+
+import pyarrow as pa
+import pytest
+
+pyspark = pytest.importorskip("pyspark")
+
+import yibao  # noqa: E402
+import yibao.spark  # noqa: E402
+from test_batch import REFORM, claims  # noqa: E402
+
+COLUMNS = ["claim_id", "person_id", "category", "kind", "level", "date", "total", "out_of_catalog"]
+
+
+@pytest.fixture(scope="module")
+def spark():
+    from pyspark.sql import SparkSession
+
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    s = (
+        SparkSession.builder.master("local[2]")
+        .appName("yibao-test")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "3")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    s.sparkContext.setLogLevel("ERROR")
+    yield s
+    s.stop()
+
+
+def frame(spark, rows, slices):
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    schema = StructType([StructField(c, StringType(), True) for c in COLUMNS])
+    rdd = spark.sparkContext.parallelize([tuple(r[c] for c in COLUMNS) for r in rows], slices)
+    return spark.createDataFrame(rdd, schema)
+
+
+def test_spark_equals_yibao_batch_whatever_the_partitioning(spark):
+    rows = claims(persons=40, seed=21)
+    want = {r["claim_id"]: r for r in yibao.batch(pa.Table.from_pylist(rows), ["gansu-2018", REFORM]).to_pylist()}
+    for slices, partitions in [(1, None), (4, 1), (3, 7)]:
+        df = frame(spark, rows, slices)
+        got = yibao.spark.batch(df, ["gansu-2018", REFORM], partitions=partitions).collect()
+        assert len(got) == len(rows)
+        assert {r["claim_id"]: r.asDict() for r in got} == want, (slices, partitions)
+
+
+def test_spark_leaves_rejected_persons_out_and_checks_columns(spark):
+    rows = claims(persons=6, seed=3)
+    bad = next(i for i, r in enumerate(rows) if r["person_id"] == "p2")
+    rows[bad]["total"] = "-1"
+    got = yibao.spark.batch(frame(spark, rows, 2), "gansu-2018").collect()
+    assert {r["claim_id"] for r in got} == {r["claim_id"] for r in rows if r["person_id"] != "p2"}
+    with pytest.raises(yibao.YibaoError) as e:
+        yibao.spark.batch(frame(spark, rows, 2).drop("total"), "gansu-2018")
+    assert (e.value.code, e.value.path) == ("missing_column", "total")
