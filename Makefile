@@ -77,7 +77,7 @@ wheel: $(PY_VENV)/bin/maturin
 	rm -f target/wheels/yibao-*.whl
 	cd python && CARGO_TARGET_DIR=$(CURDIR)/target/python $(CURDIR)/$(PY_VENV)/bin/maturin build --release --locked --out $(CURDIR)/target/wheels
 
-# The wheel as a user installs it, into a fresh virtualenv with pytest, pyarrow, Polars, and
+# The wheel as a user installs it, into a fresh virtualenv with pytest, pyarrow, Polars, DuckDB, and
 # PySpark with pandas (its Arrow functions import pandas; below 3, which PySpark 4.3 does not yet
 # support), run from outside python/ so that the installed package, not the source folder, is the
 # one imported. Binary wheels where PyPI has them (PySpark is a pure-Python source archive).
@@ -85,7 +85,7 @@ wheel: $(PY_VENV)/bin/maturin
 test-python: wheel
 	rm -rf $(PY_TEST_VENV)
 	python3 -m venv $(PY_TEST_VENV)
-	$(PY_TEST_VENV)/bin/pip install -q --disable-pip-version-check --prefer-binary pytest pyarrow polars "pyspark>=3.4" "pandas<3" target/wheels/yibao-*.whl
+	$(PY_TEST_VENV)/bin/pip install -q --disable-pip-version-check --prefer-binary pytest pyarrow polars duckdb "pyspark>=3.4" "pandas<3" target/wheels/yibao-*.whl
 	$(PY_TEST_VENV)/bin/python -m pytest -q -p no:cacheprovider python/tests
 
 bench: site

@@ -116,3 +116,17 @@ def test_a_run_that_cannot_start_raises():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert yibao.batch(table, "gansu-2018", keep=["kind"]).column_names[3] == "kind"
+
+
+def test_duckdb_relation():
+    duckdb = pytest.importorskip("duckdb")
+    rows = claims(seed=9)
+    claims_table = pa.Table.from_pylist(rows)  # noqa: F841 (read by the query below, by name)
+    rel = duckdb.sql("select * from claims_table")
+    check_against_estimate(rows, yibao.batch(rel, "gansu-2018"), [("gansu-2018", "gansu-2018")])
+
+
+def test_pandas_dataframe_through_pyarrow():
+    pd = pytest.importorskip("pandas")
+    rows = claims(seed=11)
+    check_against_estimate(rows, yibao.batch(pd.DataFrame(rows), "gansu-2018"), [("gansu-2018", "gansu-2018")])

@@ -12,7 +12,7 @@
 
 use super::claims::{self, Claim, Rows, COLUMNS, REQUIRED};
 use super::files::Text;
-use super::summary::{yuan, Summary, Tally, CRITICAL_ILLNESS};
+use super::summary::{Summary, Tally, CRITICAL_ILLNESS};
 use crate::case::{Person, Visit, YearToDate, MAX_VISITS};
 use crate::error::Error;
 use crate::policy::{bundled, Policy};
@@ -24,6 +24,7 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde_json::Value;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 /// A pack of a run: a bundled one, or one given as JSON.
@@ -195,31 +196,43 @@ pub fn run(schema: &Schema, batches: &[RecordBatch], policies: &[&Policy], keep:
     let n_packs = policies.len();
     // Per row: (case, visit) when estimated.
     let mut slot: Vec<Option<(u32, u32)>> = vec![None; rows.len()];
-    let mut amounts: Vec<Vec<[i64; 9]>> = Vec::with_capacity(cases.len());
-    let mut tallies: Vec<Tally> = (0..n_packs).map(|_| Tally::default()).collect();
+    let mut estimated: Vec<Option<Estimated>> = Vec::with_capacity(cases.len());
     let mut summary = Summary::default();
     for (k, (case, out)) in cases.iter().zip(outs).enumerate() {
         match out {
             Err(cause) => {
                 causes[case.person as usize] = Some(cause);
-                amounts.push(Vec::new());
+                estimated.push(None);
             }
             Ok(est) => {
                 for (v, &r) in case.rows.iter().enumerate() {
                     slot[r as usize] = Some((k as u32, v as u32));
                 }
-                for (p, t) in tallies.iter_mut().enumerate() {
+                summary.persons_estimated += 1;
+                estimated.push(Some(est));
+            }
+        }
+    }
+    // The summary's tallies, on all cores.
+    let fresh = || (0..n_packs).map(|_| Tally::default()).collect::<Vec<Tally>>();
+    let tallies = cases
+        .par_chunks(4096)
+        .zip(estimated.par_chunks(4096))
+        .map(|(cases, estimated)| {
+            let mut t = fresh();
+            for (case, est) in cases.iter().zip(estimated) {
+                let Some(est) = est else { continue };
+                for (p, t) in t.iter_mut().enumerate() {
                     t.persons += 1;
                     t.persons_with_critical_illness += u64::from(est.critical[p]);
                     for (v, visit) in case.visits.iter().enumerate() {
                         t.add(case.data.category, visit, &est.amounts[v * n_packs + p]);
                     }
                 }
-                summary.persons_estimated += 1;
-                amounts.push(est.amounts);
             }
-        }
-    }
+            t
+        })
+        .reduce(fresh, |a, b| a.into_iter().zip(&b).map(|(x, y)| x.merge(y)).collect());
     summary.policies = policies.iter().zip(tallies).map(|(p, t)| (p.id.clone(), p.name.clone(), t)).collect();
     summary.persons_rejected = causes.iter().filter(|c| c.is_some()).count() as u64;
     summary.rows_in = number;
@@ -230,8 +243,10 @@ pub fn run(schema: &Schema, batches: &[RecordBatch], policies: &[&Policy], keep:
     for p in policies {
         names.extend(AMOUNT_COLUMNS.iter().map(|(c, _)| format!("{}.{c}", p.id)));
     }
-    let estimated = slot.iter().filter(|s| s.is_some()).count();
-    let mut builders: Vec<StringBuilder> = names.iter().map(|_| StringBuilder::with_capacity(estimated, estimated * 10)).collect();
+    let count = slot.iter().filter(|s| s.is_some()).count();
+    let mut builders: Vec<StringBuilder> = names.iter().map(|_| StringBuilder::with_capacity(count, count * 10)).collect();
+    // One buffer for every formatted cell (dates and amounts), not a String each.
+    let mut text = String::new();
     let mut rejects = RejectsBuilder::default();
     for (i, row) in rows.iter_mut().enumerate() {
         let Some((k, v)) = slot[i] else {
@@ -253,8 +268,9 @@ pub fn run(schema: &Schema, batches: &[RecordBatch], policies: &[&Policy], keep:
             }
             continue;
         };
+        // Estimated: its person's estimate is there (a row's slot is set only then).
+        let (case, Some(est)) = (&cases[k as usize], &estimated[k as usize]) else { continue };
         summary.rows_estimated += 1;
-        let case = &cases[k as usize];
         let mut b = builders.iter_mut();
         let mut put = |s: &str| {
             if let Some(b) = b.next() {
@@ -266,14 +282,18 @@ pub fn run(schema: &Schema, batches: &[RecordBatch], policies: &[&Policy], keep:
             None => put(itoa::Buffer::new().format(row.number)),
         }
         put(&ids[row.person as usize]);
-        put(&case.visits[v as usize].date.to_string());
+        text.clear();
+        let _ = write!(text, "{}", case.visits[v as usize].date);
+        put(&text);
         for kept in row.kept.iter() {
             put(kept);
         }
         for p in 0..n_packs {
-            let a = &amounts[k as usize][v as usize * n_packs + p];
+            let a = &est.amounts[v as usize * n_packs + p];
             for (_, at) in AMOUNT_COLUMNS {
-                put(&yuan(i128::from(a[at])));
+                text.clear();
+                yuan_into(&mut text, a[at]);
+                put(&text);
             }
         }
     }
@@ -338,6 +358,19 @@ impl RejectsBuilder {
         ];
         RecordBatch::try_new(Arc::new(schema), columns).map_err(internal)
     }
+}
+
+/// Fen as yuan with two decimals, as [`super::summary::yuan`] writes them, into `out`.
+fn yuan_into(out: &mut String, fen: i64) {
+    if fen < 0 {
+        out.push('-');
+    }
+    let a = fen.unsigned_abs();
+    out.push_str(itoa::Buffer::new().format(a / 100));
+    let c = (a % 100) as u8;
+    out.push('.');
+    out.push(char::from(b'0' + c / 10));
+    out.push(char::from(b'0' + c % 10));
 }
 
 fn internal(e: impl std::fmt::Display) -> Error {
@@ -436,4 +469,16 @@ fn place(case: &Case, policies: &[&Policy], p: usize, e: Error) -> Cause {
         error = error.prefixed(format_args!("政策包 {}：", policies[p].id));
     }
     Cause { row: row.or_else(|| case.rows.first().copied()).unwrap_or(0), error }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn amounts_are_written_as_the_summary_writes_them() {
+        for fen in [0_i64, 5, 10, 99, 100, 123_456, -1, -1205, i64::MAX, i64::MIN] {
+            let mut s = String::new();
+            super::yuan_into(&mut s, fen);
+            assert_eq!(s, super::super::summary::yuan(i128::from(fen)), "{fen}");
+        }
+    }
 }
