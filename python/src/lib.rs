@@ -41,7 +41,7 @@ fn raise(py: Python<'_>, e: &yibao::Error) -> PyErr {
 const MAX_DEPTH: usize = 128;
 
 /// Python values to the engine's JSON values: dict (string keys), list and tuple, str, bool,
-/// int, float (by its shortest repr), `decimal.Decimal` (by its digits), `datetime.date` (as
+/// int (and integers with `__index__`, such as numpy's), float (by its shortest repr), `decimal.Decimal` (by its digits), `datetime.date` (as
 /// `YYYY-MM-DD`), None.
 struct ToJson<'py> {
     decimal: Bound<'py, PyAny>,
@@ -100,6 +100,10 @@ impl<'py> ToJson<'py> {
             Ok(Value::Array(out))
         } else if v.is_instance(&self.decimal).unwrap_or(false) {
             number(text(v)?)
+        } else if v.hasattr("__index__").unwrap_or(false) && !v.is_instance(&self.decimal).unwrap_or(false) {
+            // An integer of another library (numpy.int64, …): by its own index value.
+            let i = v.call_method0("__index__").map_err(|e| at(path, &e.to_string()))?;
+            number(text(&i)?)
         } else if v.is_instance(&self.date).unwrap_or(false) {
             let iso = v.call_method0("isoformat").map_err(|e| at(path, &e.to_string()))?;
             Ok(Value::String(text(&iso)?))

@@ -35,6 +35,20 @@ def test_amounts_as_numbers_decimals_and_dates_as_date_objects(example_policy):
     assert yibao.estimate(case, example_policy) == yibao.estimate(example_1(), example_policy)
 
 
+def test_integers_of_other_libraries_by_their_index(example_policy):
+    class Index:
+        def __init__(self, n):
+            self.n = n
+
+        def __index__(self):
+            return self.n
+
+    case = example_1()
+    case["visits"][0]["total"] = Index(50000)
+    assert yibao.estimate(case, example_policy) == yibao.estimate(example_1(), example_policy)
+    assert yibao.spark.__name__ == "yibao.spark"
+
+
 def test_a_bundled_pack_by_id_named_in_the_case_or_given_beside_it():
     case = {**example_1(), "policy": "gansu-2018"}
     named = yibao.estimate(case)

@@ -26,6 +26,15 @@ __all__ = ["YibaoError", "RejectedRowsWarning", "BatchResult", "estimate", "sett
 Policy = Union[str, Mapping[str, Any]]
 
 
+def __getattr__(name: str) -> Any:
+    # yibao.spark without importing it first (it imports PySpark only when called).
+    if name == "spark":
+        import importlib
+
+        return importlib.import_module(".spark", __name__)
+    raise AttributeError(f"module 'yibao' has no attribute {name!r}")
+
+
 def _error(code: str, path: str, zh: str, en: str) -> YibaoError:
     """A contract error raised from Python, with the attributes the engine's errors carry."""
     e = YibaoError(f"[{code}] {path}: {zh} ({en})" if path else f"[{code}] {zh} ({en})")

@@ -2,6 +2,7 @@ from typing import Any, Iterable, Mapping, NamedTuple, Sequence, Union
 
 import pyarrow
 
+from . import spark as spark
 from ._yibao import YibaoError as YibaoError
 
 Policy = Union[str, Mapping[str, Any]]
