@@ -219,7 +219,7 @@ fn settle(py: Python<'_>, case: &Bound<'_, PyAny>, policy: Option<&Bound<'_, PyA
 /// 内置政策包：the bundled packs (id, name, region, effective period, hospital levels).
 #[pyfunction]
 fn policies(py: Python<'_>) -> PyResult<Py<PyAny>> {
-    let v = yibao::policies().map(|list| serde_json::to_value(list));
+    let v = yibao::policies().map(serde_json::to_value);
     output(py, v)
 }
 
