@@ -4,7 +4,6 @@
 
 use super::files::{flush, write_error, Format};
 use super::{Outcome, Row};
-use crate::case::Visit;
 use crate::error::Error;
 use crate::policy::Policy;
 use arrow_array::builder::StringBuilder;
@@ -25,28 +24,29 @@ const AMOUNT_COLUMNS: [(&str, usize); 6] = [("in_scope", 3), ("basic", 4), ("cri
 /// What a group's rows give the writers.
 pub(super) struct View<'a> {
     pub rows: &'a [Row],
-    pub ids: &'a [Box<str>],
     pub outcome: &'a [Outcome],
-    pub visits: &'a [Visit],
-    /// Per visit, per pack.
+    /// Per row, per pack.
     pub amounts: &'a [[i64; 9]],
     pub steps: &'a [String],
     pub policies: usize,
 }
 
 impl View<'_> {
-    /// Row `i`'s cells (it was estimated: its visit is `slot`), each appended to `buf` and ended
-    /// at the offset pushed to `ends`.
-    fn cells(&self, i: usize, slot: usize, buf: &mut Vec<u8>, ends: &mut Vec<usize>) {
+    /// Row `i`'s cells (it was estimated), each appended to `buf` and ended at the offset pushed
+    /// to `ends`.
+    fn cells(&self, i: usize, buf: &mut Vec<u8>, ends: &mut Vec<usize>) {
+        let slot = i;
         let row = &self.rows[i];
         match &row.claim_id {
             Some(id) => buf.extend_from_slice(id.as_bytes()),
             None => buf.extend_from_slice(itoa::Buffer::new().format(row.number).as_bytes()),
         }
         ends.push(buf.len());
-        buf.extend_from_slice(self.ids.get(row.person as usize).map_or(&b""[..], |s| s.as_bytes()));
+        buf.extend_from_slice(row.person_id.as_deref().unwrap_or_default().as_bytes());
         ends.push(buf.len());
-        date(buf, self.visits[slot].date.ordinal());
+        if let Ok(claim) = &row.claim {
+            date(buf, claim.visit.date.ordinal());
+        }
         ends.push(buf.len());
         for k in row.kept.iter() {
             buf.extend_from_slice(k.as_bytes());
@@ -65,9 +65,9 @@ impl View<'_> {
         }
     }
 
-    /// The estimated rows: (row, visit).
-    fn estimated(&self) -> Vec<(usize, usize)> {
-        self.outcome.iter().enumerate().filter_map(|(i, o)| if let Outcome::Estimated(s) = o { Some((i, *s)) } else { None }).collect()
+    /// The estimated rows.
+    fn estimated(&self) -> Vec<usize> {
+        self.outcome.iter().enumerate().filter_map(|(i, o)| matches!(o, Outcome::Estimated).then_some(i)).collect()
     }
 }
 
@@ -139,10 +139,10 @@ impl Results {
                         .map(|piece| {
                             let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::with_capacity(piece.len() * 96));
                             let (mut buf, mut ends) = (Vec::new(), Vec::new());
-                            for &(i, slot) in piece {
+                            for &i in piece {
                                 buf.clear();
                                 ends.clear();
-                                view.cells(i, slot, &mut buf, &mut ends);
+                                view.cells(i, &mut buf, &mut ends);
                                 let mut from = 0;
                                 for &end in &ends {
                                     w.write_field(&buf[from..end]).map_err(|e| e.to_string())?;
@@ -167,10 +167,10 @@ impl Results {
                         .map(|piece| {
                             let mut builders: Vec<StringBuilder> = schema.fields().iter().map(|_| StringBuilder::with_capacity(piece.len(), piece.len() * 12)).collect();
                             let (mut buf, mut ends) = (Vec::new(), Vec::new());
-                            for &(i, slot) in piece {
+                            for &i in piece {
                                 buf.clear();
                                 ends.clear();
-                                view.cells(i, slot, &mut buf, &mut ends);
+                                view.cells(i, &mut buf, &mut ends);
                                 let mut from = 0;
                                 for (b, &end) in builders.iter_mut().zip(&ends) {
                                     // Every cell is UTF-8: ids and kept cells were read as
