@@ -114,13 +114,42 @@ struct Row {
     /// The person id's FxHash, taken on all cores as the row is read: without `--grouped`,
     /// persons are found by sorting the rows on it (and the id itself), not one row at a time.
     hash: u64,
-    person_id: Option<Box<str>>,
-    claim_id: Option<Box<str>>,
+    /// The person id and then the claim id, in one allocation: see [`Row::person_id`] and
+    /// [`Row::claim_id`].
+    ids: Box<str>,
+    /// The person id's length, or [`ABSENT`].
+    person_len: u32,
+    /// The claim id's length, or [`ABSENT`].
+    claim_len: u32,
     kept: Box<[Box<str>]>,
     claim: Result<Claim, Error>,
 }
 
 const NO_PERSON: u32 = u32::MAX;
+
+/// An id the row does not have.
+const ABSENT: u32 = u32::MAX;
+
+impl Row {
+    fn new(number: u64, read: claims::Read) -> Row {
+        let (person, claim) = (read.person_id.unwrap_or_default(), read.claim_id.unwrap_or_default());
+        let mut ids = String::with_capacity(person.len() + claim.len());
+        ids.push_str(person);
+        ids.push_str(claim);
+        let len = |id: Option<&str>| id.map_or(ABSENT, |s| u32::try_from(s.len()).unwrap_or(ABSENT));
+        let hash = read.person_id.map_or(0, |id| rustc_hash::FxBuildHasher.hash_one(id));
+        Row { number, person: NO_PERSON, hash, ids: ids.into_boxed_str(), person_len: len(read.person_id), claim_len: len(read.claim_id), kept: read.kept, claim: read.claim }
+    }
+
+    fn person_id(&self) -> Option<&str> {
+        (self.person_len != ABSENT).then(|| self.ids.get(..self.person_len as usize)).flatten()
+    }
+
+    fn claim_id(&self) -> Option<&str> {
+        let from = if self.person_len == ABSENT { 0 } else { self.person_len as usize };
+        (self.claim_len != ABSENT).then(|| self.ids.get(from..from + self.claim_len as usize)).flatten()
+    }
+}
 
 /// Rows read and not yet estimated, with their persons (`ids` and `index`: with `--grouped`
 /// only, where persons are numbered as their rows come; otherwise [`persons_by_sort`] finds them).
@@ -138,11 +167,15 @@ struct Estimated {
     steps: Vec<String>,
 }
 
-/// A row's outcome in the output.
-enum Outcome {
-    /// Its amounts are the row's in the group's amounts.
-    Estimated,
-    Rejected { column: String, code: &'static str, message: String },
+/// What a worker's persons gave: their amounts per row and pack (and steps with `--explain`),
+/// one person after another, with where each person's start; the persons it could not estimate,
+/// and why; its tallies, one per pack.
+struct Part {
+    amounts: Vec<[i64; 9]>,
+    steps: Vec<String>,
+    persons: Vec<(u32, u32)>,
+    causes: Vec<(u32, Cause)>,
+    tallies: Vec<Tally>,
 }
 
 /// Runs a batch: the summary, or the error that stopped it before any output was left.
@@ -227,12 +260,7 @@ fn run_here(opts: &Options) -> Result<Summary, Error> {
         for next in rx {
             let (chunk, (at, of)) = next?;
             let base = number;
-            let read = |i: usize| {
-                let r = claims::read(&chunk, i, kept);
-                let person_id: Option<Box<str>> = r.person_id.map(Box::from);
-                let hash = person_id.as_deref().map_or(0, |id| rustc_hash::FxBuildHasher.hash_one(id));
-                Row { number: base + i as u64 + 1, person: NO_PERSON, hash, person_id, claim_id: r.claim_id, kept: r.kept, claim: r.claim }
-            };
+            let read = |i: usize| Row::new(base + i as u64 + 1, claims::read(&chunk, i, kept));
             number += chunk.len() as u64;
             if !opts.grouped {
                 if group.rows.capacity() == 0 {
@@ -245,7 +273,8 @@ fn run_here(opts: &Options) -> Result<Summary, Error> {
             } else {
                 let rows: Vec<Row> = (0..chunk.len()).into_par_iter().map(read).collect();
                 for mut row in rows {
-                    if let Some(id) = row.person_id.as_deref() {
+                    let mut person = NO_PERSON;
+                    if let Some(id) = row.person_id() {
                         let known = group.index.get(id).copied();
                         // A group ends between two persons once it is large enough.
                         if known.is_none() && group.rows.len() >= opts.group_rows.unwrap_or(GROUP_ROWS) {
@@ -264,7 +293,7 @@ fn run_here(opts: &Options) -> Result<Summary, Error> {
                                 format_args!("row {number}: the rows of person {id} are not next to each other; with --grouped a person's rows must be consecutive (or drop --grouped)"),
                             ));
                         }
-                        row.person = match known {
+                        person = match known {
                             Some(p) => p,
                             None => {
                                 let p = u32::try_from(group.ids.len()).map_err(|_| too_many())?;
@@ -273,8 +302,9 @@ fn run_here(opts: &Options) -> Result<Summary, Error> {
                                 p
                             }
                         };
-                        last = Some(row.person);
+                        last = Some(person);
                     }
+                    row.person = person;
                     group.rows.push(row);
                 }
             }
@@ -330,7 +360,7 @@ fn progress(show: bool, len: u64) -> indicatif::ProgressBar {
 /// Estimates a group's persons and writes its rows.
 #[allow(clippy::too_many_arguments)]
 fn finish(
-    mut group: Group,
+    group: Group,
     interned: bool,
     policies: &[&Policy],
     explain: bool,
@@ -341,118 +371,113 @@ fn finish(
 ) -> Result<(), Error> {
     let n = group.rows.len();
     // Each person's rows, in file order: `order[starts[p]..starts[p + 1]]`.
-    let (order, starts) = if interned { persons_by_count(&group) } else { persons_by_sort(&mut group.rows) };
+    let (order, starts) = if interned { persons_by_count(&group) } else { persons_by_sort(&group.rows) };
     let persons = starts.len() - 1;
     let p_count = policies.len();
 
-    // Every person checked as a whole and estimated under every pack, on all cores, the
-    // summary tallied as it goes (a tally per worker, merged after).
-    let fresh = || (0..p_count).map(|_| Tally::default()).collect::<Vec<Tally>>();
+    // Every person checked as a whole and estimated under every pack, on all cores: each
+    // worker keeps its persons' amounts in one list and tallies the summary as it goes (a tally
+    // per worker, merged after).
     let rows = &group.rows;
-    let parts: Vec<(Vec<(u32, Result<Estimated, Cause>)>, Vec<Tally>)> = (0..persons)
+    let parts: Vec<Part> = (0..persons)
         .into_par_iter()
         .with_min_len(64)
         .fold(
-            || (Vec::new(), fresh()),
-            |(mut outs, mut tallies), p| {
+            || Part { amounts: Vec::new(), steps: Vec::new(), persons: Vec::new(), causes: Vec::new(), tallies: (0..p_count).map(|_| Tally::default()).collect() },
+            |mut part, p| {
                 let mine = &order[starts[p] as usize..starts[p + 1] as usize];
-                let out = estimate_person(rows, mine, policies, explain);
-                if let Ok(est) = &out {
-                    for (k, &r) in mine.iter().enumerate() {
-                        let Ok(claim) = &rows[r as usize].claim else { continue };
-                        for (q, t) in tallies.iter_mut().enumerate() {
-                            t.add(claim.category, &claim.visit, &est.amounts[k * p_count + q]);
+                match estimate_person(rows, mine, policies, explain) {
+                    Err(cause) => part.causes.push((p as u32, cause)),
+                    Ok(est) => {
+                        for (k, &r) in mine.iter().enumerate() {
+                            let Ok(claim) = &rows[r as usize].claim else { continue };
+                            for (q, t) in part.tallies.iter_mut().enumerate() {
+                                t.add(claim.category, &claim.visit, &est.amounts[k * p_count + q]);
+                            }
                         }
-                    }
-                    for (q, t) in tallies.iter_mut().enumerate() {
-                        t.persons += 1;
-                        t.persons_with_critical_illness += u64::from(mine.iter().enumerate().any(|(k, _)| est.amounts[k * p_count + q][summary::CRITICAL_ILLNESS] > 0));
+                        for (q, t) in part.tallies.iter_mut().enumerate() {
+                            t.persons += 1;
+                            t.persons_with_critical_illness += u64::from((0..mine.len()).any(|k| est.amounts[k * p_count + q][summary::CRITICAL_ILLNESS] > 0));
+                        }
+                        part.persons.push((p as u32, (part.amounts.len() / p_count) as u32));
+                        part.amounts.extend_from_slice(&est.amounts);
+                        part.steps.extend(est.steps);
                     }
                 }
-                outs.push((p as u32, out));
-                (outs, tallies)
+                part
             },
         )
         .collect();
 
-    // Each row's amounts placed at the row.
+    // Each estimated row's place in the amounts (the workers' lists one after the other);
+    // `REJECTED` for the others.
     let mut causes: Vec<Option<Cause>> = vec![None; persons];
-    let mut outcome: Vec<Option<Outcome>> = (0..n).map(|_| None).collect();
-    let mut amounts: Vec<[i64; 9]> = vec![[0; 9]; n * p_count];
-    let mut steps: Vec<String> = if explain { vec![String::new(); n * p_count] } else { Vec::new() };
-    let mut tallies = fresh();
-    for (outs, part) in parts {
-        for (t, b) in tallies.iter_mut().zip(part) {
+    let mut slots: Vec<u32> = vec![write::REJECTED; n];
+    // The rows of the persons not estimated: the person.
+    let mut rejected_with: Vec<u32> = vec![NO_PERSON; n];
+    let mut amounts: Vec<[i64; 9]> = Vec::with_capacity(parts.iter().map(|p| p.amounts.len()).sum());
+    let mut steps: Vec<String> = Vec::new();
+    let mut tallies: Vec<Tally> = (0..p_count).map(|_| Tally::default()).collect();
+    for part in parts {
+        for (t, b) in tallies.iter_mut().zip(part.tallies) {
             *t = b.merge(t);
         }
-        for (p, out) in outs {
-            let p = p as usize;
-            match out {
-                Err(cause) => causes[p] = Some(cause),
-                Ok(est) => {
-                    let mine = &order[starts[p] as usize..starts[p + 1] as usize];
-                    let mut steps_of = est.steps.into_iter();
-                    for (k, &r) in mine.iter().enumerate() {
-                        let (r, at) = (r as usize, k * p_count);
-                        amounts[r * p_count..(r + 1) * p_count].copy_from_slice(&est.amounts[at..at + p_count]);
-                        if explain {
-                            for s in &mut steps[r * p_count..(r + 1) * p_count] {
-                                *s = steps_of.next().unwrap_or_default();
-                            }
-                        }
-                        outcome[r] = Some(Outcome::Estimated);
-                    }
-                    summary.persons_estimated += 1;
-                }
+        let base = (amounts.len() / p_count) as u32;
+        for (p, start) in part.persons {
+            let mine = &order[starts[p as usize] as usize..starts[p as usize + 1] as usize];
+            for (k, &r) in mine.iter().enumerate() {
+                slots[r as usize] = base + start + k as u32;
             }
+        }
+        amounts.extend_from_slice(&part.amounts);
+        steps.extend(part.steps);
+        for (p, cause) in part.causes {
+            for &r in &order[starts[p as usize] as usize..starts[p as usize + 1] as usize] {
+                rejected_with[r as usize] = p;
+            }
+            causes[p as usize] = Some(cause);
         }
     }
     for ((_, _, total), t) in summary.policies.iter_mut().zip(&tallies) {
         *total = std::mem::take(total).merge(t);
     }
+    summary.persons_estimated += tallies.first().map_or(0, |t| t.persons);
+    summary.persons_rejected += causes.iter().filter(|c| c.is_some()).count() as u64;
 
-    // The rejected: each row's own fault, or the fault of the person's row that caused it.
+    // The rejected, in input order: each row's own fault, or the fault of the person's row that
+    // caused it.
     for (i, row) in group.rows.iter().enumerate() {
-        if outcome[i].is_some() {
+        if slots[i] != write::REJECTED {
+            summary.rows_estimated += 1;
             continue;
         }
-        let cause = (row.person != NO_PERSON).then(|| causes[row.person as usize].as_ref()).flatten();
+        let person = rejected_with[i];
+        let cause = (person != NO_PERSON).then(|| causes[person as usize].as_ref()).flatten();
         // A row without a person is rejected for its own fault; a person's rows for the fault
         // of the row that caused it.
         let own = if cause.is_none() { row.claim.as_ref().err() } else { None };
-        outcome[i] = Some(match (cause, own) {
-            (Some(c), _) if c.row as usize == i => rejected(&c.error),
-            (_, Some(e)) => rejected(e),
+        let guard;
+        let (column, code, message): (&str, &str, std::borrow::Cow<str>) = match (cause, own) {
+            (Some(c), _) if c.row as usize == i => (&c.error.path, c.error.code, c.error.message.as_str().into()),
+            (_, Some(e)) => (&e.path, e.code, e.message.as_str().into()),
             (Some(c), None) => {
                 let at = group.rows_number(c.row);
-                Outcome::Rejected {
-                    column: "person_id".into(),
-                    code: "person_rejected",
-                    message: format!("该参保人的第 {at} 行被拒绝，其全部就诊记录一并拒绝（all rows of this person are rejected with row {at}）"),
-                }
+                ("person_id", "person_rejected", format!("该参保人的第 {at} 行被拒绝，其全部就诊记录一并拒绝（all rows of this person are rejected with row {at}）").into())
             }
-            (None, None) => rejected(&Error::new("internal_guard", "", "此行未被测算，这是程序的缺陷", "the row was not estimated: an engine defect")),
-        });
-    }
-    summary.persons_rejected += causes.iter().filter(|c| c.is_some()).count() as u64;
-
-    // Rows in input order.
-    let outcome: Vec<Outcome> = outcome.into_iter().map(|o| o.unwrap_or(Outcome::Rejected { column: String::new(), code: "internal_guard", message: String::new() })).collect();
-    for (row, o) in group.rows.iter().zip(&outcome) {
-        match o {
-            Outcome::Estimated => summary.rows_estimated += 1,
-            Outcome::Rejected { column, code, message } => {
-                summary.rows_rejected += 1;
-                if first_rejects.len() < 5 {
-                    first_rejects.push(format!("第 {} 行 (row {}) {column} [{code}] {message}", row.number, row.number));
-                }
-                if let Some((_, w)) = rejects.as_mut() {
-                    w.row(row.number, row.claim_id.as_deref(), column, code, message)?;
-                }
+            (None, None) => {
+                guard = Error::new("internal_guard", "", "此行未被测算，这是程序的缺陷", "the row was not estimated: an engine defect");
+                (&guard.path, guard.code, guard.message.as_str().into())
             }
+        };
+        summary.rows_rejected += 1;
+        if first_rejects.len() < 5 {
+            first_rejects.push(format!("第 {} 行 (row {}) {column} [{code}] {message}", row.number, row.number));
+        }
+        if let Some((_, w)) = rejects.as_mut() {
+            w.row(row.number, row.claim_id(), column, code, &message)?;
         }
     }
-    let view = write::View { rows: &group.rows, outcome: &outcome, amounts: &amounts, steps: &steps, policies: p_count };
+    let view = write::View { rows: &group.rows, slots: &slots, amounts: &amounts, steps: &steps, policies: p_count };
     results.write(&view)?;
     // Millions of rows' strings freed on all cores, not one by one.
     group.rows.into_par_iter().for_each(drop);
@@ -486,22 +511,22 @@ fn persons_by_count(group: &Group) -> (Vec<u32>, Vec<u32>) {
 /// Persons found by sorting the rows (on all cores) by their id's hash and then their place in
 /// the file, so that a person's rows are next to each other in file order; the ids themselves
 /// are compared too, and should two ids share a hash, those rows are sorted by id as well.
-/// Numbers the persons in `rows` and gives their rows as [`persons_by_count`] does.
-fn persons_by_sort(rows: &mut [Row]) -> (Vec<u32>, Vec<u32>) {
-    let mut keys: Vec<(u64, u32)> = rows.par_iter().enumerate().filter(|(_, r)| r.person_id.is_some()).map(|(i, r)| (r.hash, i as u32)).collect();
+/// Gives the persons' rows as [`persons_by_count`] does.
+fn persons_by_sort(rows: &[Row]) -> (Vec<u32>, Vec<u32>) {
+    let mut keys: Vec<(u64, u32)> = rows.par_iter().enumerate().filter(|(_, r)| r.person_len != ABSENT).map(|(i, r)| (r.hash, i as u32)).collect();
     keys.par_sort_unstable();
-    let id = |k: &(u64, u32)| rows[k.1 as usize].person_id.as_deref();
+    let id = |k: &(u64, u32)| rows[k.1 as usize].person_id();
     let collided = keys.par_windows(2).any(|w| w[0].0 == w[1].0 && id(&w[0]) != id(&w[1]));
     if collided {
         keys.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id(a).cmp(&id(b))).then(a.1.cmp(&b.1)));
     }
-    let mut starts: Vec<u32> = (0..keys.len()).into_par_iter().filter(|&k| k == 0 || keys[k - 1].0 != keys[k].0 || id(&keys[k - 1]) != id(&keys[k])).map(|k| k as u32).collect();
+    // A person starts where the hash changes (or, after a collision, the id).
+    let mut starts: Vec<u32> = (0..keys.len())
+        .into_par_iter()
+        .filter(|&k| k == 0 || keys[k - 1].0 != keys[k].0 || (collided && id(&keys[k - 1]) != id(&keys[k])))
+        .map(|k| k as u32)
+        .collect();
     starts.push(keys.len() as u32);
-    for (p, w) in starts.windows(2).enumerate() {
-        for k in &keys[w[0] as usize..w[1] as usize] {
-            rows[k.1 as usize].person = p as u32;
-        }
-    }
     (keys.into_iter().map(|k| k.1).collect(), starts)
 }
 
@@ -509,10 +534,6 @@ impl Group {
     fn rows_number(&self, row: u32) -> u64 {
         self.rows.get(row as usize).map_or(0, |r| r.number)
     }
-}
-
-fn rejected(e: &Error) -> Outcome {
-    Outcome::Rejected { column: e.path.clone(), code: e.code, message: e.message.clone() }
 }
 
 /// A person's first fault in their rows, if any: a row that could not be read, a category that
