@@ -2,14 +2,16 @@
 //! packs, each person's rows as one case — the results equal `yibao estimate` of that case to the
 //! fen — with the rows no estimate could be made for in a rejects file, and a summary.
 //!
-//! The run: claims are read chunk by chunk ([`files`]) and each row into a typed visit on all
-//! cores ([`claims`]); rows are grouped by person (a counting sort, so a person's rows keep their
-//! file order, which breaks ties between same-date visits as in a case); each person is checked
-//! as a whole (one bad row rejects the person: a missing visit would change the rest of their
-//! year) and estimated under every pack on all cores, without explanation texts unless
-//! `--explain` asks for them ([`crate::rules::estimate::amounts_of`]); results are written in
-//! input order, and tallied for the summary ([`summary`]). With `--grouped` (rows of a person
-//! next to each other) this runs over groups of about [`GROUP_ROWS`] rows at a time, in bounded
+//! The run: claims are read chunk by chunk ([`files`]) on a thread of their own, a few chunks
+//! ahead, while each chunk read is parsed, row by row into a typed visit, on all cores
+//! ([`claims`]); rows are grouped by person (a parallel sort on the person id's hash and the row's
+//! place, the ids compared too, so a person's rows keep their file order, which breaks ties
+//! between same-date visits as in a case); each person is checked as a whole (one bad row rejects
+//! the person: a missing visit would change the rest of their year), estimated under every pack
+//! and tallied for the summary ([`summary`]) in one step on all cores, without explanation texts
+//! unless `--explain` asks for them ([`crate::rules::estimate::amounts_of`]); results are written
+//! in input order. With `--grouped` (rows of a person next to each other) persons are numbered as
+//! their rows come, and this runs over groups of about [`GROUP_ROWS`] rows at a time, in bounded
 //! memory. Every output is staged beside its destination and renamed into place only when the
 //! whole run has succeeded.
 //!
