@@ -665,3 +665,36 @@ fn place(case: &Case, policies: &[&Policy], p: usize, e: Error) -> Cause {
     }
     Cause { row: row.or_else(|| case.rows.first().copied()).unwrap_or(0), error }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(number: u64, id: Option<&str>, hash: u64) -> Row {
+        let ids: Box<str> = Box::from(id.unwrap_or_default());
+        let person_len = id.map_or(ABSENT, |s| s.len() as u32);
+        let claim = Err(Error::new("test", "", "测试", "test"));
+        Row { number, person: NO_PERSON, hash, ids, person_len, claim_len: ABSENT, kept: Box::from([]), claim }
+    }
+
+    /// The persons of `rows` as lists of row numbers, in file order, sorted.
+    fn persons(rows: &[Row]) -> Vec<Vec<u64>> {
+        let (order, starts) = persons_by_sort(rows);
+        let mut out: Vec<Vec<u64>> = starts.windows(2).map(|w| order[w[0] as usize..w[1] as usize].iter().map(|&r| rows[r as usize].number).collect()).collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn persons_are_found_by_their_ids_even_when_hashes_collide() {
+        let ids = [Some("b"), Some("a"), None, Some("b"), Some("a"), Some("c"), Some("b")];
+        // Real hashes, then every id with one hash: the same persons, each with their rows in
+        // file order; the row without a person id in none.
+        let real: Vec<Row> = ids.iter().enumerate().map(|(i, id)| row(i as u64 + 1, *id, id.map_or(0, |s| rustc_hash::FxBuildHasher.hash_one(s)))).collect();
+        let same: Vec<Row> = ids.iter().enumerate().map(|(i, id)| row(i as u64 + 1, *id, 7)).collect();
+        let want = vec![vec![1, 4, 7], vec![2, 5], vec![6]];
+        assert_eq!(persons(&real), want);
+        assert_eq!(persons(&same), want);
+        assert_eq!(persons(&real[..0]), Vec::<Vec<u64>>::new());
+    }
+}
