@@ -97,7 +97,7 @@ pub trait Rows: Sync {
 #[derive(Debug)]
 pub struct Read<'a> {
     pub person_id: Option<&'a str>,
-    pub claim_id: Option<Box<str>>,
+    pub claim_id: Option<&'a str>,
     pub kept: Box<[Box<str>]>,
     pub claim: Result<Claim, Error>,
 }
@@ -167,7 +167,7 @@ pub fn read(rows: &dyn Rows, i: usize, kept: usize) -> Read<'_> {
     let cell = |c: Col| rows.cell(i, c as usize);
     let ids = ("编号", "id");
     let person_id = text(cell(Col::PersonId), Col::PersonId, ("参保人编号", "person_id"), true).ok().flatten().filter(|s| !s.is_empty());
-    let claim_id = text(cell(Col::ClaimId), Col::ClaimId, ids, true).ok().flatten().map(Box::from);
+    let claim_id = text(cell(Col::ClaimId), Col::ClaimId, ids, true).ok().flatten();
     let kept = (0..kept)
         .map(|k| match rows.cell(i, COLUMNS.len() + k) {
             Cell::Text(s) | Cell::Number(s) => Box::from(s),

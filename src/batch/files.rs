@@ -66,8 +66,9 @@ fn check_header(path: &Path, present: impl Fn(&str) -> bool, keep: &[String]) ->
 
 /// Claims being read, chunk by chunk.
 pub enum Claims {
-    /// `spare`: the records of chunks already read, reused (no allocation per row).
-    Csv { reader: csv::Reader<BufReader<File>>, map: Vec<Option<usize>>, size: u64, spare: Vec<csv::ByteRecord> },
+    /// `spare`: the records of chunks already read, reused (no allocation per row): the chunks
+    /// are parsed while the next are read, so a few are out at a time.
+    Csv { reader: csv::Reader<BufReader<File>>, map: Vec<Option<usize>>, size: u64, spare: Vec<Vec<csv::ByteRecord>> },
     Parquet { batches: parquet::arrow::arrow_reader::ParquetRecordBatchReader, map: Vec<Option<usize>>, rows: u64, done: u64, path: PathBuf },
     Json { lines: std::io::Lines<BufReader<File>>, wanted: Vec<String>, size: u64, read: u64, path: PathBuf },
 }
@@ -124,7 +125,9 @@ impl Claims {
     /// Hands a chunk back once its rows are read, for its buffers to be reused.
     pub fn recycle(&mut self, chunk: Chunk) {
         if let (Claims::Csv { spare, .. }, Chunk::Csv { records, .. }) = (self, chunk) {
-            *spare = records;
+            if spare.len() < 8 {
+                spare.push(records);
+            }
         }
     }
 
@@ -141,8 +144,9 @@ impl Claims {
     pub fn next_chunk(&mut self, max: usize) -> Result<Option<Chunk>, Error> {
         match self {
             Claims::Csv { reader, map, spare, .. } => {
-                let mut records = std::mem::take(spare);
-                records.resize_with(max, csv::ByteRecord::new);
+                let mut records = spare.pop().unwrap_or_default();
+                // Room for a typical row (about 90 bytes, 13 fields) at once, not grown field by field.
+                records.resize_with(max, || csv::ByteRecord::with_capacity(128, 16));
                 let mut n = 0;
                 while n < max {
                     match reader.read_byte_record(&mut records[n]) {

@@ -2,14 +2,16 @@
 //! packs, each person's rows as one case — the results equal `yibao estimate` of that case to the
 //! fen — with the rows no estimate could be made for in a rejects file, and a summary.
 //!
-//! The run: claims are read chunk by chunk ([`files`]) and each row into a typed visit on all
-//! cores ([`claims`]); rows are grouped by person (a counting sort, so a person's rows keep their
-//! file order, which breaks ties between same-date visits as in a case); each person is checked
-//! as a whole (one bad row rejects the person: a missing visit would change the rest of their
-//! year) and estimated under every pack on all cores, without explanation texts unless
-//! `--explain` asks for them ([`crate::rules::estimate::amounts_of`]); results are written in
-//! input order, and tallied for the summary ([`summary`]). With `--grouped` (rows of a person
-//! next to each other) this runs over groups of about [`GROUP_ROWS`] rows at a time, in bounded
+//! The run: claims are read chunk by chunk ([`files`]) on a thread of their own, a few chunks
+//! ahead, while each chunk read is parsed, row by row into a typed visit, on all cores
+//! ([`claims`]); rows are grouped by person (a parallel sort on the person id's hash and the row's
+//! place, the ids compared too, so a person's rows keep their file order, which breaks ties
+//! between same-date visits as in a case); each person is checked as a whole (one bad row rejects
+//! the person: a missing visit would change the rest of their year), estimated under every pack
+//! and tallied for the summary ([`summary`]) in one step on all cores, without explanation texts
+//! unless `--explain` asks for them ([`crate::rules::estimate::amounts_of`]); results are written
+//! in input order. With `--grouped` (rows of a person next to each other) persons are numbered as
+//! their rows come, and this runs over groups of about [`GROUP_ROWS`] rows at a time, in bounded
 //! memory. Every output is staged beside its destination and renamed into place only when the
 //! whole run has succeeded.
 //!
@@ -31,6 +33,7 @@ use claims::{Claim, Rows};
 use files::{Claims, Staged};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::hash::BuildHasher;
 use std::path::PathBuf;
 use summary::{Summary, Tally};
 
@@ -111,15 +114,48 @@ struct Row {
     number: u64,
     /// Index into the group's persons; [`NO_PERSON`] for a row without a person id.
     person: u32,
-    claim_id: Option<Box<str>>,
+    /// The person id's FxHash, taken on all cores as the row is read: without `--grouped`,
+    /// persons are found by sorting the rows on it (and the id itself), not one row at a time.
+    hash: u64,
+    /// The person id and then the claim id, in one allocation: see [`Row::person_id`] and
+    /// [`Row::claim_id`].
+    ids: Box<str>,
+    /// The person id's length, or [`ABSENT`].
+    person_len: u32,
+    /// The claim id's length, or [`ABSENT`].
+    claim_len: u32,
     kept: Box<[Box<str>]>,
-    /// Taken when the person's visits are gathered.
-    claim: Option<Result<Claim, Error>>,
+    claim: Result<Claim, Error>,
 }
 
 const NO_PERSON: u32 = u32::MAX;
 
-/// Rows read and not yet estimated, with their persons.
+/// An id the row does not have.
+const ABSENT: u32 = u32::MAX;
+
+impl Row {
+    fn new(number: u64, read: claims::Read) -> Row {
+        let (person, claim) = (read.person_id.unwrap_or_default(), read.claim_id.unwrap_or_default());
+        let mut ids = String::with_capacity(person.len() + claim.len());
+        ids.push_str(person);
+        ids.push_str(claim);
+        let len = |id: Option<&str>| id.map_or(ABSENT, |s| u32::try_from(s.len()).unwrap_or(ABSENT));
+        let hash = read.person_id.map_or(0, |id| rustc_hash::FxBuildHasher.hash_one(id));
+        Row { number, person: NO_PERSON, hash, ids: ids.into_boxed_str(), person_len: len(read.person_id), claim_len: len(read.claim_id), kept: read.kept, claim: read.claim }
+    }
+
+    fn person_id(&self) -> Option<&str> {
+        (self.person_len != ABSENT).then(|| self.ids.get(..self.person_len as usize)).flatten()
+    }
+
+    fn claim_id(&self) -> Option<&str> {
+        let from = if self.person_len == ABSENT { 0 } else { self.person_len as usize };
+        (self.claim_len != ABSENT).then(|| self.ids.get(from..from + self.claim_len as usize)).flatten()
+    }
+}
+
+/// Rows read and not yet estimated, with their persons (`ids` and `index`: with `--grouped`
+/// only, where persons are numbered as their rows come; otherwise [`persons_by_sort`] finds them).
 #[derive(Default)]
 struct Group {
     rows: Vec<Row>,
@@ -127,32 +163,22 @@ struct Group {
     index: FxHashMap<Box<str>, u32>,
 }
 
-/// A person ready to estimate: who, and where their visits are.
-struct Case {
-    person: u32,
-    data: Person,
-    /// Their visits' range in the gathered visits (file order).
-    start: usize,
-    end: usize,
-    /// For each of `data.conditions`, the row that first named it.
-    condition_rows: Vec<u32>,
-    /// Their rows (indices into the group's rows), in file order.
-    rows: Vec<u32>,
-}
-
-/// What the estimates of one person gave: per visit, per pack, the nine amounts in fen (and
-/// the steps as JSON with `--explain`); whether 大病 paid anything, per pack.
+/// What the estimates of one person gave: per row, per pack, the nine amounts in fen (and the
+/// steps as JSON with `--explain`).
 struct Estimated {
     amounts: Vec<[i64; 9]>,
     steps: Vec<String>,
-    critical: Vec<bool>,
 }
 
-/// A row's outcome in the output.
-enum Outcome {
-    /// Its visit's index among the gathered visits.
-    Estimated(usize),
-    Rejected { column: String, code: &'static str, message: String },
+/// What a worker's persons gave: their amounts per row and pack (and steps with `--explain`),
+/// one person after another, with where each person's start; the persons it could not estimate,
+/// and why; its tallies, one per pack.
+struct Part {
+    amounts: Vec<[i64; 9]>,
+    steps: Vec<String>,
+    persons: Vec<(u32, u32)>,
+    causes: Vec<(u32, Cause)>,
+    tallies: Vec<Tally>,
 }
 
 /// Runs a batch: the summary, or the error that stopped it before any output was left.
@@ -201,7 +227,8 @@ fn run_here(opts: &Options) -> Result<Summary, Error> {
         None => None,
     };
 
-    let bar = progress(opts.progress, claims.progress().1);
+    let (at0, size) = claims.progress();
+    let bar = progress(opts.progress, size);
     let mut summary = Summary { policies: policies.iter().map(|p| (p.id.clone(), p.name.clone(), Tally::default())).collect(), ..Summary::default() };
     let mut first_rejects: Vec<String> = Vec::new();
     let mut group = Group::default();
@@ -211,25 +238,57 @@ fn run_here(opts: &Options) -> Result<Summary, Error> {
     let mut last: Option<u32> = None;
     let mut number: u64 = 0;
     let kept = opts.keep.len();
-    while let Some(chunk) = claims.next_chunk(CHUNK_ROWS)? {
-        let reads: Vec<claims::Read> = (0..chunk.len()).into_par_iter().map(|i| claims::read(&chunk, i, kept)).collect();
-        let chunk_rows = reads.len();
-        for read in reads {
-            number += 1;
-            let person = match read.person_id {
-                None => NO_PERSON,
-                Some(id) => {
-                    let known = group.index.get(id).copied();
-                    if opts.grouped {
+    // The file is read on a thread of its own, a few chunks ahead, while the chunks already
+    // read are parsed on all cores (reading CSV records is sequential; everything after is not).
+    // A chunk goes back to the reader once parsed, for its buffers to be reused.
+    std::thread::scope(|scope| -> Result<(), Error> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(files::Chunk, (u64, u64)), Error>>(2);
+        let (back, returned) = std::sync::mpsc::channel::<files::Chunk>();
+        scope.spawn(move || loop {
+            while let Ok(chunk) = returned.try_recv() {
+                claims.recycle(chunk);
+            }
+            let next = claims.next_chunk(CHUNK_ROWS).map(|c| c.map(|c| (c, claims.progress())));
+            let stop = !matches!(next, Ok(Some(_)));
+            if let Some(next) = next.transpose() {
+                if tx.send(next).is_err() {
+                    break;
+                }
+            }
+            if stop {
+                break;
+            }
+        });
+        let _ = at0;
+        for next in rx {
+            let (chunk, (at, of)) = next?;
+            let base = number;
+            let read = |i: usize| Row::new(base + i as u64 + 1, claims::read(&chunk, i, kept));
+            number += chunk.len() as u64;
+            if !opts.grouped {
+                if group.rows.capacity() == 0 {
+                    // Room for every row at once (from the file's size and this chunk's rows), so
+                    // that millions of rows are not moved again and again as the list grows.
+                    let guess = (of as f64 / at.max(1) as f64 * chunk.len() as f64 * 1.05) as usize;
+                    group.rows.reserve(guess.min(1 << 31));
+                }
+                group.rows.par_extend((0..chunk.len()).into_par_iter().map(read));
+            } else {
+                let rows: Vec<Row> = (0..chunk.len()).into_par_iter().map(read).collect();
+                for mut row in rows {
+                    let mut person = NO_PERSON;
+                    if let Some(id) = row.person_id() {
+                        let known = group.index.get(id).copied();
                         // A group ends between two persons once it is large enough.
                         if known.is_none() && group.rows.len() >= opts.group_rows.unwrap_or(GROUP_ROWS) {
                             finished.extend(group.ids.iter().cloned());
                             let done = std::mem::take(&mut group);
-                            finish(done, &policies, opts.explain, &mut results, &mut rejects, &mut summary, &mut first_rejects)?;
+                            finish(done, true, &policies, opts.explain, &mut results, &mut rejects, &mut summary, &mut first_rejects)?;
                             last = None;
                         }
                         let known = group.index.get(id).copied();
                         if (known.is_some() && known != last) || finished.contains(id) {
+                            let number = row.number;
                             return Err(Error::new(
                                 "not_grouped",
                                 "claims",
@@ -237,37 +296,29 @@ fn run_here(opts: &Options) -> Result<Summary, Error> {
                                 format_args!("row {number}: the rows of person {id} are not next to each other; with --grouped a person's rows must be consecutive (or drop --grouped)"),
                             ));
                         }
+                        person = match known {
+                            Some(p) => p,
+                            None => {
+                                let p = u32::try_from(group.ids.len()).map_err(|_| too_many())?;
+                                group.ids.push(Box::from(id));
+                                group.index.insert(Box::from(id), p);
+                                p
+                            }
+                        };
+                        last = Some(person);
                     }
-                    match group.index.get(id) {
-                        Some(&p) => p,
-                        None => {
-                            let p = u32::try_from(group.ids.len()).map_err(|_| too_many())?;
-                            group.ids.push(Box::from(id));
-                            group.index.insert(Box::from(id), p);
-                            p
-                        }
-                    }
+                    row.person = person;
+                    group.rows.push(row);
                 }
-            };
-            if person != NO_PERSON {
-                last = Some(person);
             }
-            if group.rows.capacity() == 0 && !opts.grouped {
-                // Room for every row at once (from the file's size and this chunk's rows), so
-                // that millions of rows are not moved again and again as the list grows.
-                let (at, of) = claims.progress();
-                let guess = (of as f64 / at.max(1) as f64 * chunk_rows as f64 * 1.05) as usize;
-                group.rows.reserve(guess.min(1 << 31));
-            }
-            group.rows.push(Row { number, person, claim_id: read.claim_id, kept: read.kept, claim: Some(read.claim) });
+            let _ = back.send(chunk);
+            bar.set_length(of.max(at));
+            bar.set_position(at);
         }
-        claims.recycle(chunk);
-        let (at, of) = claims.progress();
-        bar.set_length(of.max(at));
-        bar.set_position(at);
-    }
+        Ok(())
+    })?;
     bar.set_message("测算中 estimating");
-    finish(group, &policies, opts.explain, &mut results, &mut rejects, &mut summary, &mut first_rejects)?;
+    finish(group, opts.grouped, &policies, opts.explain, &mut results, &mut rejects, &mut summary, &mut first_rejects)?;
     bar.finish_and_clear();
 
     summary.rows_in = number;
@@ -310,8 +361,10 @@ fn progress(show: bool, len: u64) -> indicatif::ProgressBar {
 }
 
 /// Estimates a group's persons and writes its rows.
+#[allow(clippy::too_many_arguments)]
 fn finish(
-    mut group: Group,
+    group: Group,
+    interned: bool,
     policies: &[&Policy],
     explain: bool,
     results: &mut write::Results,
@@ -320,7 +373,122 @@ fn finish(
     first_rejects: &mut Vec<String>,
 ) -> Result<(), Error> {
     let n = group.rows.len();
-    // A person's rows in file order: a counting sort by person.
+    // Each person's rows, in file order: `order[starts[p]..starts[p + 1]]`.
+    let (order, starts) = if interned { persons_by_count(&group) } else { persons_by_sort(&group.rows) };
+    let persons = starts.len() - 1;
+    let p_count = policies.len();
+
+    // Every person checked as a whole and estimated under every pack, on all cores: each
+    // worker keeps its persons' amounts in one list and tallies the summary as it goes (a tally
+    // per worker, merged after).
+    let rows = &group.rows;
+    let parts: Vec<Part> = (0..persons)
+        .into_par_iter()
+        .with_min_len(64)
+        .fold(
+            || Part { amounts: Vec::new(), steps: Vec::new(), persons: Vec::new(), causes: Vec::new(), tallies: (0..p_count).map(|_| Tally::default()).collect() },
+            |mut part, p| {
+                let mine = &order[starts[p] as usize..starts[p + 1] as usize];
+                match estimate_person(rows, mine, policies, explain) {
+                    Err(cause) => part.causes.push((p as u32, cause)),
+                    Ok(est) => {
+                        for (k, &r) in mine.iter().enumerate() {
+                            let Ok(claim) = &rows[r as usize].claim else { continue };
+                            for (q, t) in part.tallies.iter_mut().enumerate() {
+                                t.add(claim.category, &claim.visit, &est.amounts[k * p_count + q]);
+                            }
+                        }
+                        for (q, t) in part.tallies.iter_mut().enumerate() {
+                            t.persons += 1;
+                            t.persons_with_critical_illness += u64::from((0..mine.len()).any(|k| est.amounts[k * p_count + q][summary::CRITICAL_ILLNESS] > 0));
+                        }
+                        part.persons.push((p as u32, (part.amounts.len() / p_count) as u32));
+                        part.amounts.extend_from_slice(&est.amounts);
+                        part.steps.extend(est.steps);
+                    }
+                }
+                part
+            },
+        )
+        .collect();
+
+    // Each estimated row's place in the amounts (the workers' lists one after the other);
+    // `REJECTED` for the others.
+    let mut causes: Vec<Option<Cause>> = vec![None; persons];
+    let mut slots: Vec<u32> = vec![write::REJECTED; n];
+    // The rows of the persons not estimated: the person.
+    let mut rejected_with: Vec<u32> = vec![NO_PERSON; n];
+    let mut amounts: Vec<[i64; 9]> = Vec::with_capacity(parts.iter().map(|p| p.amounts.len()).sum());
+    let mut steps: Vec<String> = Vec::new();
+    let mut tallies: Vec<Tally> = (0..p_count).map(|_| Tally::default()).collect();
+    for part in parts {
+        for (t, b) in tallies.iter_mut().zip(part.tallies) {
+            *t = b.merge(t);
+        }
+        let base = (amounts.len() / p_count) as u32;
+        for (p, start) in part.persons {
+            let mine = &order[starts[p as usize] as usize..starts[p as usize + 1] as usize];
+            for (k, &r) in mine.iter().enumerate() {
+                slots[r as usize] = base + start + k as u32;
+            }
+        }
+        amounts.extend_from_slice(&part.amounts);
+        steps.extend(part.steps);
+        for (p, cause) in part.causes {
+            for &r in &order[starts[p as usize] as usize..starts[p as usize + 1] as usize] {
+                rejected_with[r as usize] = p;
+            }
+            causes[p as usize] = Some(cause);
+        }
+    }
+    for ((_, _, total), t) in summary.policies.iter_mut().zip(&tallies) {
+        *total = std::mem::take(total).merge(t);
+    }
+    summary.persons_estimated += tallies.first().map_or(0, |t| t.persons);
+    summary.persons_rejected += causes.iter().filter(|c| c.is_some()).count() as u64;
+
+    // The rejected, in input order: each row's own fault, or the fault of the person's row that
+    // caused it.
+    for (i, row) in group.rows.iter().enumerate() {
+        if slots[i] != write::REJECTED {
+            summary.rows_estimated += 1;
+            continue;
+        }
+        let person = rejected_with[i];
+        let cause = (person != NO_PERSON).then(|| causes[person as usize].as_ref()).flatten();
+        // A row without a person is rejected for its own fault; a person's rows for the fault
+        // of the row that caused it.
+        let own = if cause.is_none() { row.claim.as_ref().err() } else { None };
+        let guard;
+        let (column, code, message): (&str, &str, std::borrow::Cow<str>) = match (cause, own) {
+            (Some(c), _) if c.row as usize == i => (&c.error.path, c.error.code, c.error.message.as_str().into()),
+            (_, Some(e)) => (&e.path, e.code, e.message.as_str().into()),
+            (Some(c), None) => {
+                let at = group.rows_number(c.row);
+                ("person_id", "person_rejected", format!("该参保人的第 {at} 行被拒绝，其全部就诊记录一并拒绝（all rows of this person are rejected with row {at}）").into())
+            }
+            (None, None) => {
+                guard = Error::new("internal_guard", "", "此行未被测算，这是程序的缺陷", "the row was not estimated: an engine defect");
+                (&guard.path, guard.code, guard.message.as_str().into())
+            }
+        };
+        summary.rows_rejected += 1;
+        if first_rejects.len() < 5 {
+            first_rejects.push(format!("第 {} 行 (row {}) {column} [{code}] {message}", row.number, row.number));
+        }
+        if let Some((_, w)) = rejects.as_mut() {
+            w.row(row.number, row.claim_id(), column, code, &message)?;
+        }
+    }
+    let view = write::View { rows: &group.rows, slots: &slots, amounts: &amounts, steps: &steps, policies: p_count };
+    results.write(&view)?;
+    // Millions of rows' strings freed on all cores, not one by one.
+    group.rows.into_par_iter().for_each(drop);
+    Ok(())
+}
+
+/// Persons numbered as their rows came (`--grouped`): their rows by a counting sort.
+fn persons_by_count(group: &Group) -> (Vec<u32>, Vec<u32>) {
     let persons = group.ids.len();
     let mut starts = vec![0u32; persons + 1];
     for r in &group.rows {
@@ -340,137 +508,29 @@ fn finish(
             *at += 1;
         }
     }
+    (order, starts)
+}
 
-    // Each person checked as a whole; the visits of those that pass gathered in person order.
-    let mut causes: Vec<Option<Cause>> = vec![None; persons];
-    let mut visits: Vec<Visit> = Vec::with_capacity(order.len());
-    let mut cases: Vec<Case> = Vec::new();
-    for p in 0..persons {
-        let rows = &order[starts[p] as usize..starts[p + 1] as usize];
-        if let Some(cause) = person_fault(&group.rows, rows) {
-            for &r in rows {
-                group.rows[r as usize].claim = None;
-            }
-            causes[p] = Some(cause);
-            continue;
-        }
-        let start = visits.len();
-        let (mut category, mut conditions, mut condition_rows) = (Category::Ordinary, Vec::<String>::new(), Vec::new());
-        for &r in rows {
-            let Some(Ok(claim)) = group.rows[r as usize].claim.take() else { continue };
-            category = claim.category;
-            // A person's conditions: every condition any of their rows names.
-            for c in claim.conditions {
-                if !conditions.contains(&c) {
-                    conditions.push(c);
-                    condition_rows.push(r);
-                }
-            }
-            visits.push(claim.visit);
-        }
-        let data = Person { category, conditions, year_to_date: YearToDate::default() };
-        cases.push(Case { person: p as u32, data, start, end: visits.len(), condition_rows, rows: rows.to_vec() });
+/// Persons found by sorting the rows (on all cores) by their id's hash and then their place in
+/// the file, so that a person's rows are next to each other in file order; the ids themselves
+/// are compared too, and should two ids share a hash, those rows are sorted by id as well.
+/// Gives the persons' rows as [`persons_by_count`] does.
+fn persons_by_sort(rows: &[Row]) -> (Vec<u32>, Vec<u32>) {
+    let mut keys: Vec<(u64, u32)> = rows.par_iter().enumerate().filter(|(_, r)| r.person_len != ABSENT).map(|(i, r)| (r.hash, i as u32)).collect();
+    keys.par_sort_unstable();
+    let id = |k: &(u64, u32)| rows[k.1 as usize].person_id();
+    let collided = keys.par_windows(2).any(|w| w[0].0 == w[1].0 && id(&w[0]) != id(&w[1]));
+    if collided {
+        keys.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id(a).cmp(&id(b))).then(a.1.cmp(&b.1)));
     }
-
-    // Every person under every pack, on all cores.
-    let outs: Vec<Result<Estimated, Cause>> = cases.par_iter().map(|c| estimate_person(c, &visits[c.start..c.end], policies, explain)).collect();
-
-    let mut outcome: Vec<Option<Outcome>> = (0..n).map(|_| None).collect();
-    let p_count = policies.len();
-    let mut amounts: Vec<[i64; 9]> = vec![[0; 9]; visits.len() * p_count];
-    let mut steps: Vec<String> = if explain { vec![String::new(); visits.len() * p_count] } else { Vec::new() };
-    let mut tallies: Vec<Tally> = (0..p_count).map(|_| Tally::default()).collect();
-    for (case, out) in cases.iter().zip(outs) {
-        match out {
-            Err(cause) => causes[case.person as usize] = Some(cause),
-            Ok(est) => {
-                let base = case.start * p_count;
-                amounts[base..base + est.amounts.len()].copy_from_slice(&est.amounts);
-                if explain {
-                    for (k, s) in est.steps.into_iter().enumerate() {
-                        steps[base + k] = s;
-                    }
-                }
-                for (k, &r) in case.rows.iter().enumerate() {
-                    outcome[r as usize] = Some(Outcome::Estimated(case.start + k));
-                }
-                for (t, paid) in tallies.iter_mut().zip(&est.critical) {
-                    t.persons += 1;
-                    t.persons_with_critical_illness += u64::from(*paid);
-                }
-                summary.persons_estimated += 1;
-            }
-        }
-    }
-    // The summary's tallies, on all cores.
-    let by_case: Vec<Tally> = cases
-        .par_chunks(4096)
-        .map(|chunk| {
-            let mut t: Vec<Tally> = (0..p_count).map(|_| Tally::default()).collect();
-            for c in chunk {
-                if causes[c.person as usize].is_some() {
-                    continue;
-                }
-                for (k, v) in visits[c.start..c.end].iter().enumerate() {
-                    for (p, tally) in t.iter_mut().enumerate() {
-                        tally.add(c.data.category, v, &amounts[(c.start + k) * p_count + p]);
-                    }
-                }
-            }
-            t
-        })
-        .reduce(|| (0..p_count).map(|_| Tally::default()).collect(), |a, b| a.into_iter().zip(&b).map(|(x, y)| x.merge(y)).collect());
-    for (t, b) in tallies.iter_mut().zip(by_case) {
-        *t = b.merge(t);
-    }
-    for ((_, _, total), t) in summary.policies.iter_mut().zip(&tallies) {
-        *total = std::mem::take(total).merge(t);
-    }
-
-    // The rejected: each row's own fault, or the fault of the person's row that caused it.
-    let own: Vec<Option<Error>> = group.rows.iter_mut().map(|r| match r.claim.take() {
-        Some(Err(e)) => Some(e),
-        _ => None,
-    }).collect();
-    for ((i, row), own) in group.rows.iter().enumerate().zip(own) {
-        if outcome[i].is_some() {
-            continue;
-        }
-        let cause = (row.person != NO_PERSON).then(|| causes[row.person as usize].as_ref()).flatten();
-        outcome[i] = Some(match (cause, own) {
-            (Some(c), _) if c.row as usize == i => rejected(&c.error),
-            (_, Some(e)) => rejected(&e),
-            (Some(c), None) => {
-                let at = group.rows_number(c.row);
-                Outcome::Rejected {
-                    column: "person_id".into(),
-                    code: "person_rejected",
-                    message: format!("该参保人的第 {at} 行被拒绝，其全部就诊记录一并拒绝（all rows of this person are rejected with row {at}）"),
-                }
-            }
-            (None, None) => rejected(&Error::new("internal_guard", "", "此行未被测算，这是程序的缺陷", "the row was not estimated: an engine defect")),
-        });
-    }
-    summary.persons_rejected += causes.iter().filter(|c| c.is_some()).count() as u64;
-
-    // Rows in input order.
-    let outcome: Vec<Outcome> = outcome.into_iter().map(|o| o.unwrap_or(Outcome::Rejected { column: String::new(), code: "internal_guard", message: String::new() })).collect();
-    for (row, o) in group.rows.iter().zip(&outcome) {
-        match o {
-            Outcome::Estimated(_) => summary.rows_estimated += 1,
-            Outcome::Rejected { column, code, message } => {
-                summary.rows_rejected += 1;
-                if first_rejects.len() < 5 {
-                    first_rejects.push(format!("第 {} 行 (row {}) {column} [{code}] {message}", row.number, row.number));
-                }
-                if let Some((_, w)) = rejects.as_mut() {
-                    w.row(row.number, row.claim_id.as_deref(), column, code, message)?;
-                }
-            }
-        }
-    }
-    let view = write::View { rows: &group.rows, ids: &group.ids, outcome: &outcome, visits: &visits, amounts: &amounts, steps: &steps, policies: p_count };
-    results.write(&view)
+    // A person starts where the hash changes (or, after a collision, the id).
+    let mut starts: Vec<u32> = (0..keys.len())
+        .into_par_iter()
+        .filter(|&k| k == 0 || keys[k - 1].0 != keys[k].0 || (collided && id(&keys[k - 1]) != id(&keys[k])))
+        .map(|k| k as u32)
+        .collect();
+    starts.push(keys.len() as u32);
+    (keys.into_iter().map(|k| k.1).collect(), starts)
 }
 
 impl Group {
@@ -479,18 +539,14 @@ impl Group {
     }
 }
 
-fn rejected(e: &Error) -> Outcome {
-    Outcome::Rejected { column: e.path.clone(), code: e.code, message: e.message.clone() }
-}
-
 /// A person's first fault in their rows, if any: a row that could not be read, a category that
 /// differs from their first row's, more visits than a case may have.
 fn person_fault(rows: &[Row], mine: &[u32]) -> Option<Cause> {
     let mut category = None;
     for (k, &r) in mine.iter().enumerate() {
-        match rows[r as usize].claim.as_ref() {
-            Some(Err(e)) => return Some(Cause { row: r, error: e.clone() }),
-            Some(Ok(c)) => match category {
+        match &rows[r as usize].claim {
+            Err(e) => return Some(Cause { row: r, error: e.clone() }),
+            Ok(c) => match category {
                 None => category = Some(c.category),
                 Some(first) if first != c.category => {
                     return Some(Cause {
@@ -505,7 +561,6 @@ fn person_fault(rows: &[Row], mine: &[u32]) -> Option<Cause> {
                 }
                 Some(_) => {}
             },
-            None => {}
         }
         if k == MAX_VISITS {
             return Some(Cause {
@@ -522,34 +577,58 @@ fn person_fault(rows: &[Row], mine: &[u32]) -> Option<Cause> {
     None
 }
 
-/// One person under every pack: their amounts in fen per visit and pack, or the fault, placed
-/// on the row that caused it.
-fn estimate_person(case: &Case, visits: &[Visit], policies: &[&Policy], explain: bool) -> Result<Estimated, Cause> {
+/// One person checked as a whole and estimated under every pack: their amounts in fen per row
+/// and pack, or the fault, placed on the row that caused it.
+fn estimate_person(rows: &[Row], mine: &[u32], policies: &[&Policy], explain: bool) -> Result<Estimated, Cause> {
+    if let Some(cause) = person_fault(rows, mine) {
+        return Err(cause);
+    }
+    // The person's visits as one case: their rows' visits (in file order), category, and every
+    // condition any of their rows names (with the row that first named it).
+    let (mut category, mut conditions, mut condition_rows) = (Category::Ordinary, Vec::<String>::new(), Vec::new());
+    let mut visits: Vec<Visit> = Vec::with_capacity(mine.len());
+    for &r in mine {
+        let Ok(claim) = &rows[r as usize].claim else { continue };
+        category = claim.category;
+        for c in &claim.conditions {
+            if !conditions.contains(c) {
+                conditions.push(c.clone());
+                condition_rows.push(r);
+            }
+        }
+        visits.push(claim.visit.clone());
+    }
+    let case = Case { data: Person { category, conditions, year_to_date: YearToDate::default() }, condition_rows, rows: mine };
     let n = visits.len();
-    let mut out = Estimated { amounts: vec![[0; 9]; n * policies.len()], steps: Vec::new(), critical: Vec::with_capacity(policies.len()) };
+    let mut out = Estimated { amounts: vec![[0; 9]; n * policies.len()], steps: Vec::new() };
     if explain {
         out.steps = vec![String::new(); n * policies.len()];
     }
     for (p, policy) in policies.iter().enumerate() {
-        let place = |e: Error| place(case, policies, p, e);
+        let place = |e: Error| place(&case, policies, p, e);
         let amounts: Vec<Amounts> = if explain {
-            let est = estimate_of(&case.data, visits, policy).map_err(place)?;
+            let est = estimate_of(&case.data, &visits, policy).map_err(place)?;
             for (k, v) in est.visits.iter().enumerate() {
                 out.steps[k * policies.len() + p] = serde_json::to_string(&v.steps).unwrap_or_default();
             }
             est.visits.iter().map(|v| v.amounts).collect()
         } else {
-            amounts_of(&case.data, visits, policy).map_err(place)?
+            amounts_of(&case.data, &visits, policy).map_err(place)?
         };
-        let mut critical = false;
         for (k, a) in amounts.iter().enumerate() {
-            let fen = in_fen(a).ok_or_else(|| place(crate::money::Overflow.into()))?;
-            critical |= fen[summary::CRITICAL_ILLNESS] > 0;
-            out.amounts[k * policies.len() + p] = fen;
+            out.amounts[k * policies.len() + p] = in_fen(a).ok_or_else(|| place(crate::money::Overflow.into()))?;
         }
-        out.critical.push(critical);
     }
     Ok(out)
+}
+
+/// A person ready to estimate.
+struct Case<'a> {
+    data: Person,
+    /// For each of `data.conditions`, the row that first named it.
+    condition_rows: Vec<u32>,
+    /// Their rows (indices into the group's rows), in file order.
+    rows: &'a [u32],
 }
 
 fn in_fen(a: &Amounts) -> Option<[i64; 9]> {
@@ -586,4 +665,37 @@ fn place(case: &Case, policies: &[&Policy], p: usize, e: Error) -> Cause {
         error = error.prefixed(format_args!("政策包 {}：", policies[p].id));
     }
     Cause { row: row.or_else(|| case.rows.first().copied()).unwrap_or(0), error }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(number: u64, id: Option<&str>, hash: u64) -> Row {
+        let ids: Box<str> = Box::from(id.unwrap_or_default());
+        let person_len = id.map_or(ABSENT, |s| s.len() as u32);
+        let claim = Err(Error::new("test", "", "测试", "test"));
+        Row { number, person: NO_PERSON, hash, ids, person_len, claim_len: ABSENT, kept: Box::from([]), claim }
+    }
+
+    /// The persons of `rows` as lists of row numbers, in file order, sorted.
+    fn persons(rows: &[Row]) -> Vec<Vec<u64>> {
+        let (order, starts) = persons_by_sort(rows);
+        let mut out: Vec<Vec<u64>> = starts.windows(2).map(|w| order[w[0] as usize..w[1] as usize].iter().map(|&r| rows[r as usize].number).collect()).collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn persons_are_found_by_their_ids_even_when_hashes_collide() {
+        let ids = [Some("b"), Some("a"), None, Some("b"), Some("a"), Some("c"), Some("b")];
+        // Real hashes, then every id with one hash: the same persons, each with their rows in
+        // file order; the row without a person id in none.
+        let real: Vec<Row> = ids.iter().enumerate().map(|(i, id)| row(i as u64 + 1, *id, id.map_or(0, |s| rustc_hash::FxBuildHasher.hash_one(s)))).collect();
+        let same: Vec<Row> = ids.iter().enumerate().map(|(i, id)| row(i as u64 + 1, *id, 7)).collect();
+        let want = vec![vec![1, 4, 7], vec![2, 5], vec![6]];
+        assert_eq!(persons(&real), want);
+        assert_eq!(persons(&same), want);
+        assert_eq!(persons(&real[..0]), Vec::<Vec<u64>>::new());
+    }
 }

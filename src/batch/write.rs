@@ -3,8 +3,7 @@
 //! are formatted on all cores, in pieces written in order.
 
 use super::files::{flush, write_error, Format};
-use super::{Outcome, Row};
-use crate::case::Visit;
+use super::Row;
 use crate::error::Error;
 use crate::policy::Policy;
 use arrow_array::builder::StringBuilder;
@@ -22,38 +21,42 @@ use std::sync::Arc;
 /// Each pack's result columns, after its id and a dot.
 const AMOUNT_COLUMNS: [(&str, usize); 6] = [("in_scope", 3), ("basic", 4), ("critical_illness", 5), ("medical_assistance", 6), ("reimbursed", 7), ("out_of_pocket", 8)];
 
+/// The slot of a row that was not estimated.
+pub(super) const REJECTED: u32 = u32::MAX;
+
 /// What a group's rows give the writers.
 pub(super) struct View<'a> {
     pub rows: &'a [Row],
-    pub ids: &'a [Box<str>],
-    pub outcome: &'a [Outcome],
-    pub visits: &'a [Visit],
-    /// Per visit, per pack.
+    /// Each row's place in `amounts` and `steps` (times the packs), or [`REJECTED`].
+    pub slots: &'a [u32],
+    /// Per estimated row, per pack.
     pub amounts: &'a [[i64; 9]],
     pub steps: &'a [String],
     pub policies: usize,
 }
 
 impl View<'_> {
-    /// Row `i`'s cells (it was estimated: its visit is `slot`), each appended to `buf` and ended
-    /// at the offset pushed to `ends`.
-    fn cells(&self, i: usize, slot: usize, buf: &mut Vec<u8>, ends: &mut Vec<usize>) {
+    /// Row `i`'s cells (it was estimated), each appended to `buf` and ended at the offset pushed
+    /// to `ends`.
+    fn cells(&self, i: usize, amounts: &[[i64; 9]], buf: &mut Vec<u8>, ends: &mut Vec<usize>) {
+        let slot = self.slots[i] as usize;
         let row = &self.rows[i];
-        match &row.claim_id {
+        match row.claim_id() {
             Some(id) => buf.extend_from_slice(id.as_bytes()),
             None => buf.extend_from_slice(itoa::Buffer::new().format(row.number).as_bytes()),
         }
         ends.push(buf.len());
-        buf.extend_from_slice(self.ids.get(row.person as usize).map_or(&b""[..], |s| s.as_bytes()));
+        buf.extend_from_slice(row.person_id().unwrap_or_default().as_bytes());
         ends.push(buf.len());
-        date(buf, self.visits[slot].date.ordinal());
+        if let Ok(claim) = &row.claim {
+            date(buf, claim.visit.date.ordinal());
+        }
         ends.push(buf.len());
         for k in row.kept.iter() {
             buf.extend_from_slice(k.as_bytes());
             ends.push(buf.len());
         }
-        for p in 0..self.policies {
-            let a = &self.amounts[slot * self.policies + p];
+        for (p, a) in amounts.iter().enumerate() {
             for (_, k) in AMOUNT_COLUMNS {
                 fen(buf, a[k]);
                 ends.push(buf.len());
@@ -65,9 +68,22 @@ impl View<'_> {
         }
     }
 
-    /// The estimated rows: (row, visit).
-    fn estimated(&self) -> Vec<(usize, usize)> {
-        self.outcome.iter().enumerate().filter_map(|(i, o)| if let Outcome::Estimated(s) = o { Some((i, *s)) } else { None }).collect()
+    /// The amounts of `rows`, per pack, in their order: gathered in one tight loop before any
+    /// is formatted, because the amounts are in person order and the rows in file order, and
+    /// loads that do not wait on each other overlap their cache misses.
+    fn gather(&self, rows: &[usize]) -> Vec<[i64; 9]> {
+        let p = self.policies;
+        let mut out = Vec::with_capacity(rows.len() * p);
+        for &i in rows {
+            let at = self.slots[i] as usize * p;
+            out.extend_from_slice(&self.amounts[at..at + p]);
+        }
+        out
+    }
+
+    /// The estimated rows.
+    fn estimated(&self) -> Vec<usize> {
+        self.slots.iter().enumerate().filter_map(|(i, &s)| (s != REJECTED).then_some(i)).collect()
     }
 }
 
@@ -132,6 +148,19 @@ impl Results {
         let rows = view.estimated();
         match self {
             Results::Csv { out, path } => {
+                // What is written goes to the disk while the next window is formatted: a thread
+                // syncs the file after each window (its errors are close()'s final sync's), so
+                // that the final sync has little left to wait for.
+                let file = out.get_ref().try_clone().map_err(|e| write_error("out", path, e))?;
+                let (synced, sync) = std::sync::mpsc::channel::<()>();
+                std::thread::scope(|scope| -> Result<(), Error> {
+                    scope.spawn(move || {
+                        while sync.recv().is_ok() {
+                            while sync.try_recv().is_ok() {}
+                            let _ = file.sync_data();
+                        }
+                    });
+                    let synced = synced;
                 // A bounded window of pieces at a time, formatted on all cores, written in order.
                 for window in rows.chunks(PIECE * 16) {
                     let pieces: Vec<Result<Vec<u8>, String>> = window
@@ -139,10 +168,11 @@ impl Results {
                         .map(|piece| {
                             let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::with_capacity(piece.len() * 96));
                             let (mut buf, mut ends) = (Vec::new(), Vec::new());
-                            for &(i, slot) in piece {
+                            let amounts = view.gather(piece);
+                            for (&i, a) in piece.iter().zip(amounts.chunks(view.policies)) {
                                 buf.clear();
                                 ends.clear();
-                                view.cells(i, slot, &mut buf, &mut ends);
+                                view.cells(i, a, &mut buf, &mut ends);
                                 let mut from = 0;
                                 for &end in &ends {
                                     w.write_field(&buf[from..end]).map_err(|e| e.to_string())?;
@@ -157,8 +187,11 @@ impl Results {
                         let piece = piece.map_err(|e| write_error("out", path, e))?;
                         out.write_all(&piece).map_err(|e| write_error("out", path, e))?;
                     }
+                    flush(out, "out", path)?;
+                    let _ = synced.send(());
                 }
                 Ok(())
+                })
             }
             Results::Parquet { out, schema, path } => {
                 for window in rows.chunks(PIECE * 8) {
@@ -167,10 +200,11 @@ impl Results {
                         .map(|piece| {
                             let mut builders: Vec<StringBuilder> = schema.fields().iter().map(|_| StringBuilder::with_capacity(piece.len(), piece.len() * 12)).collect();
                             let (mut buf, mut ends) = (Vec::new(), Vec::new());
-                            for &(i, slot) in piece {
+                            let amounts = view.gather(piece);
+                            for (&i, a) in piece.iter().zip(amounts.chunks(view.policies)) {
                                 buf.clear();
                                 ends.clear();
-                                view.cells(i, slot, &mut buf, &mut ends);
+                                view.cells(i, a, &mut buf, &mut ends);
                                 let mut from = 0;
                                 for (b, &end) in builders.iter_mut().zip(&ends) {
                                     // Every cell is UTF-8: ids and kept cells were read as
