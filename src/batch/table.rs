@@ -154,7 +154,7 @@ pub fn run(schema: &Schema, batches: &[RecordBatch], policies: &[&Policy], keep:
                     }
                 },
             };
-            rows.push(Row { number, person, claim_id: r.claim_id, kept: r.kept, claim: Some(r.claim) });
+            rows.push(Row { number, person, claim_id: r.claim_id.map(Box::from), kept: r.kept, claim: Some(r.claim) });
         }
     }
     drop(index);
