@@ -649,13 +649,19 @@ fn in_fen(a: &Amounts) -> Option<[i64; 9]> {
 /// that column; `person.conditions[j]` the row that first named that condition; anything else
 /// the person's first row. With several packs the message names the pack.
 fn place(case: &Case, policies: &[&Policy], p: usize, e: Error) -> Cause {
+    place_in(case.rows, &case.condition_rows, policies, p, e)
+}
+
+/// [`place`] for a person's `rows` (their rows in file order) and `condition_rows` (for each of
+/// their conditions, the row that first named it): shared with the in-memory path (table.rs).
+fn place_in(rows: &[u32], condition_rows: &[u32], policies: &[&Policy], p: usize, e: Error) -> Cause {
     let path = e.path.clone();
     let (row, column) = if let Some(rest) = path.strip_prefix("visits[") {
         let (index, field) = rest.split_once(']').unwrap_or((rest, ""));
-        let row = index.parse::<usize>().ok().and_then(|i| case.rows.get(i)).copied();
+        let row = index.parse::<usize>().ok().and_then(|i| rows.get(i)).copied();
         (row, field.trim_start_matches('.').to_owned())
     } else if let Some(rest) = path.strip_prefix("person.conditions[") {
-        let row = rest.trim_end_matches(']').parse::<usize>().ok().and_then(|j| case.condition_rows.get(j)).copied();
+        let row = rest.trim_end_matches(']').parse::<usize>().ok().and_then(|j| condition_rows.get(j)).copied();
         (row, "conditions".to_owned())
     } else {
         (None, path)
@@ -664,7 +670,7 @@ fn place(case: &Case, policies: &[&Policy], p: usize, e: Error) -> Cause {
     if policies.len() > 1 {
         error = error.prefixed(format_args!("政策包 {}：", policies[p].id));
     }
-    Cause { row: row.or_else(|| case.rows.first().copied()).unwrap_or(0), error }
+    Cause { row: row.or_else(|| rows.first().copied()).unwrap_or(0), error }
 }
 
 #[cfg(test)]

@@ -7,12 +7,13 @@
 //! (one bad row rejects all of their rows) and estimated under every pack, as `yibao batch` does
 //! in mod.rs: the same codes and messages, the same amounts, to the fen. What differs is only
 //! where rows come from and go to — so this file repeats mod.rs's few lines of grouping rather
-//! than reshaping that module's file-bound loop (kept apart so that work on either does not
-//! collide); tests/batch_table.rs holds the two to the same results.
+//! than reshaping that module's file-bound loop; the checks of an estimate's errors (`place_in`,
+//! `in_fen`, `Cause`) are mod.rs's own. tests/batch_table.rs holds the two to the same results.
 
 use super::claims::{self, Claim, Rows, COLUMNS, REQUIRED};
 use super::files::Text;
 use super::summary::{Summary, Tally, CRITICAL_ILLNESS};
+use super::{in_fen, place_in, too_many, Cause};
 use crate::case::{Person, Visit, YearToDate, MAX_VISITS};
 use crate::error::Error;
 use crate::policy::{bundled, Policy};
@@ -303,13 +304,6 @@ pub fn run(schema: &Schema, batches: &[RecordBatch], policies: &[&Policy], keep:
     Ok(Output { results, rejects: rejects.finish()?, summary })
 }
 
-/// The row (0-based, in the run) that caused a person's rejection, and its error.
-#[derive(Clone, Debug)]
-struct Cause {
-    row: u32,
-    error: Error,
-}
-
 struct Case {
     person: u32,
     data: Person,
@@ -377,10 +371,6 @@ fn internal(e: impl std::fmt::Display) -> Error {
     Error::new("internal_guard", "", format_args!("无法组装结果表：{e}"), format_args!("cannot assemble the results table: {e}"))
 }
 
-fn too_many() -> Error {
-    Error::new("too_many_persons", "claims", "参保人过多（最多 4,294,967,294 人）", "too many persons (at most 4,294,967,294)")
-}
-
 /// A person's first fault (as mod.rs's `person_fault`): a row that could not be read, a category
 /// that differs from their first row's, more visits than a case may have.
 fn person_fault(rows: &[Row], mine: &[u32]) -> Option<Cause> {
@@ -424,7 +414,7 @@ fn estimate_person(case: &Case, policies: &[&Policy]) -> Result<Estimated, Cause
     let n = case.visits.len();
     let mut out = Estimated { amounts: vec![[0; 9]; n * policies.len()], critical: Vec::with_capacity(policies.len()) };
     for (p, policy) in policies.iter().enumerate() {
-        let place = |e: Error| place(case, policies, p, e);
+        let place = |e: Error| place_in(&case.rows, &case.condition_rows, policies, p, e);
         let amounts: Vec<Amounts> = amounts_of(&case.data, &case.visits, policy).map_err(place)?;
         let mut critical = false;
         for (k, a) in amounts.iter().enumerate() {
@@ -435,40 +425,6 @@ fn estimate_person(case: &Case, policies: &[&Policy]) -> Result<Estimated, Cause
         out.critical.push(critical);
     }
     Ok(out)
-}
-
-fn in_fen(a: &Amounts) -> Option<[i64; 9]> {
-    Some([
-        a.total.in_fen()?,
-        a.out_of_catalog.in_fen()?,
-        a.class_b_self_pay.in_fen()?,
-        a.in_scope.in_fen()?,
-        a.basic.in_fen()?,
-        a.critical_illness.in_fen()?,
-        a.medical_assistance.in_fen()?,
-        a.reimbursed.in_fen()?,
-        a.out_of_pocket.in_fen()?,
-    ])
-}
-
-/// An estimate's error on the row it is about (as mod.rs's `place`).
-fn place(case: &Case, policies: &[&Policy], p: usize, e: Error) -> Cause {
-    let path = e.path.clone();
-    let (row, column) = if let Some(rest) = path.strip_prefix("visits[") {
-        let (index, field) = rest.split_once(']').unwrap_or((rest, ""));
-        let row = index.parse::<usize>().ok().and_then(|i| case.rows.get(i)).copied();
-        (row, field.trim_start_matches('.').to_owned())
-    } else if let Some(rest) = path.strip_prefix("person.conditions[") {
-        let row = rest.trim_end_matches(']').parse::<usize>().ok().and_then(|j| case.condition_rows.get(j)).copied();
-        (row, "conditions".to_owned())
-    } else {
-        (None, path)
-    };
-    let mut error = e.with_path(column);
-    if policies.len() > 1 {
-        error = error.prefixed(format_args!("政策包 {}：", policies[p].id));
-    }
-    Cause { row: row.or_else(|| case.rows.first().copied()).unwrap_or(0), error }
 }
 
 #[cfg(test)]
