@@ -86,7 +86,8 @@ test-python: wheel
 	rm -rf $(PY_TEST_VENV)
 	python3 -m venv $(PY_TEST_VENV)
 	$(PY_TEST_VENV)/bin/pip install -q --disable-pip-version-check --prefer-binary pytest pyarrow polars duckdb "pyspark>=3.4" "pandas<3" target/wheels/yibao-*.whl
-	$(PY_TEST_VENV)/bin/python -m pytest -q -p no:cacheprovider python/tests
+	cargo build -q --bin yibao
+	YIBAO_BIN=$(CURDIR)/target/debug/yibao $(PY_TEST_VENV)/bin/python -m pytest -q -p no:cacheprovider python/tests
 
 bench: site
 	cargo bench --bench estimate

@@ -29,7 +29,10 @@ const USAGE: &str = "用法 (usage):
     --explain: 加 P.steps 列，每次就诊的计算步骤 (a P.steps column: each visit's steps, JSON)
     --grouped: 输入已按参保人排列，分段处理、内存有界 (input grouped by person: bounded memory)
     退出码 (exit): 0 全部测算 (all estimated), 3 有行被拒绝 (some rows rejected),
-                   2 无法开始，不留输出文件 (could not start; no output file left)";
+                   2 无法开始，不留输出文件 (could not start; no output file left)
+  yibao batch --stdin-tsv COL,COL,… --policy PACK [--keep COL,…]
+    Hive / Spark SQL TRANSFORM 脚本：无表头的制表符分隔行从标准输入读入，结果写到标准输出，
+    被拒绝的行写到标准错误 (TSV rows in on stdin, results on stdout, rejects on stderr; \\N is NULL)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -168,6 +171,12 @@ fn batch(args: &[String]) -> ExitCode {
         eprintln!("{}", serde_json::to_string(&e).unwrap_or_else(|_| e.to_string()));
         ExitCode::from(2)
     };
+    if args.iter().any(|a| a == "--stdin-tsv") {
+        return match stdin_tsv(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(e),
+        };
+    }
     let opts = match batch_options(args) {
         Ok(o) => o,
         Err(e) => return fail(e),
@@ -184,6 +193,31 @@ fn batch(args: &[String]) -> ExitCode {
         }
         Err(e) => fail(e),
     }
+}
+
+/// `yibao batch --stdin-tsv COL,COL,… --policy P [--keep C,…]`: tab-separated rows in on
+/// standard input, out on standard output, rejects on standard error, exit 0 even when rows were
+/// rejected (a Hive / Spark SQL TRANSFORM script fails its query otherwise; src/batch/tsv.rs).
+#[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
+fn stdin_tsv(args: &[String]) -> Result<(), Error> {
+    let (mut columns, mut policies, mut keep) = (Vec::new(), Vec::new(), Vec::new());
+    let list = |s: &str| s.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect::<Vec<_>>();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| usage(&format!("{name} 后缺少取值 (missing value)")));
+        match a.as_str() {
+            "--stdin-tsv" => columns = list(&value("--stdin-tsv")?),
+            "--policy" => policies.push(value("--policy")?),
+            "--keep" => keep.extend(list(&value("--keep")?)),
+            other => return Err(usage(&format!("--stdin-tsv 只接受 --policy 和 --keep，不接受 {other} (only --policy and --keep go with --stdin-tsv)"))),
+        }
+    }
+    if policies.is_empty() {
+        return Err(usage("缺少 --policy (missing --policy)"));
+    }
+    let summary = yibao::batch::tsv::run(&columns, &policies, &keep, std::io::stdin().lock(), std::io::stdout().lock(), std::io::stderr().lock())?;
+    eprint!("{}", summary.table());
+    Ok(())
 }
 
 #[cfg(all(feature = "batch", not(target_arch = "wasm32")))]

@@ -55,6 +55,53 @@ fn estimate(case: &Value, policy: &str) -> Vec<Value> {
 }
 
 #[test]
+fn stdin_tsv_gives_the_rows_of_the_csv_run_and_keeps_going_past_rejects() {
+    // The same claims as Hive / Spark SQL TRANSFORM sends them: no header, tabs, \N for NULL.
+    let d = dir("tsv");
+    std::fs::write(d.join("claims.csv"), CLAIMS).unwrap();
+    let (code, err) = yibao(&["batch", "--policy", POLICY, s(&d.join("claims.csv")), "--out", s(&d.join("out.csv"))]);
+    assert_eq!(code, 0, "{err}");
+    let want: Vec<String> = read_csv(&d.join("out.csv"))
+        .iter()
+        .map(|r| {
+            let mut cells = vec![r["claim_id"].clone(), r["person_id"].clone(), r["date"].clone()];
+            cells.extend(AMOUNTS.iter().map(|a| r[&format!("example.{a}")].clone()));
+            cells.join("\t")
+        })
+        .collect();
+    let columns = "claim_id,person_id,category,conditions,kind,level,date,total,out_of_catalog,class_b_self_pay,tcm,referral,referred_from,condition,note";
+    let tsv: String = CLAIMS.lines().skip(1).map(|l| l.split(',').map(|c| if c.is_empty() { "\\N" } else { c }).collect::<Vec<_>>().join("\t") + "\n").collect();
+    let run = |input: &str| {
+        use std::io::Write;
+        let mut child = Command::new(BIN)
+            .args(["batch", "--stdin-tsv", columns, "--policy", POLICY])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (code, out, err) = run(&tsv);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out.lines().collect::<Vec<_>>(), want);
+    // A bad row: its person's rows go to standard error, the others out, and the exit stays 0
+    // (a TRANSFORM script that exits non-zero fails the whole query).
+    let bad = tsv.replacen("\t12000\t", "\t-12000\t", 1);
+    let (code, out, err) = run(&bad);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out.lines().count(), 4);
+    assert!(err.contains("5\tc5\ttotal\tinvalid_amount\t"), "{err}");
+    assert!(err.contains("rows_in 5 = rows_estimated 4 + rows_rejected 1"), "{err}");
+    // A line with too few fields stops the run, naming the line.
+    let (code, _, err) = run("c1\tp1\n");
+    assert_eq!(code, Some(2));
+    assert!(err.contains("\"code\":\"invalid_claims\"") && err.contains("第 1 行"), "{err}");
+}
+
+#[test]
 fn csv_in_csv_out_equals_estimate_of_each_person() {
     let d = dir("csv");
     std::fs::write(d.join("claims.csv"), CLAIMS).unwrap();

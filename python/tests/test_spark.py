@@ -62,3 +62,46 @@ def test_spark_leaves_rejected_persons_out_and_checks_columns(spark):
     with pytest.raises(yibao.YibaoError) as e:
         yibao.spark.batch(frame(spark, rows, 2).drop("total"), "gansu-2018")
     assert (e.value.code, e.value.path) == ("missing_column", "total")
+
+
+def yibao_bin():
+    """The static command line the platform would ship to its workers (YIBAO_BIN, else the
+    build of `make test`)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    for path in [os.environ.get("YIBAO_BIN"), os.path.join(root, "target", "debug", "yibao")]:
+        if path and os.path.exists(path):
+            return path
+    pytest.skip("no yibao binary built (cargo build --bin yibao)")
+
+
+def test_spark_sql_transform_with_the_static_binary_equals_yibao_batch(spark):
+    # docs/analysts.md's recipe for platforms without Python on the workers: Spark SQL (as Hive)
+    # sends each partition's rows, grouped by person and in date order, to `yibao batch
+    # --stdin-tsv` as tab-separated text; `seq` (the input order) orders same-date visits.
+    rows = claims(persons=25, seed=8)
+    for i, r in enumerate(rows):
+        r["seq"] = f"{i:08d}"
+    cols = COLUMNS + ["seq"]
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    schema = StructType([StructField(c, StringType(), True) for c in cols])
+    spark.createDataFrame(spark.sparkContext.parallelize([tuple(r[c] for c in cols) for r in rows], 3), schema).createOrReplaceTempView("claims")
+    inputs = ", ".join(COLUMNS)
+    script = f"{yibao_bin()} batch --stdin-tsv {','.join(COLUMNS)} --policy gansu-2018"
+    got = spark.sql(
+        f"""SELECT TRANSFORM ({inputs})
+              ROW FORMAT DELIMITED FIELDS TERMINATED BY '\\t'
+            USING '{script}'
+            AS (claim_id STRING, person_id STRING, date STRING, in_scope STRING, basic STRING,
+                critical_illness STRING, medical_assistance STRING, reimbursed STRING, out_of_pocket STRING)
+              ROW FORMAT DELIMITED FIELDS TERMINATED BY '\\t'
+            FROM (SELECT * FROM claims DISTRIBUTE BY person_id SORT BY person_id, date, seq)"""
+    ).collect()
+    ordered = sorted(rows, key=lambda r: (r["person_id"], r["date"], r["seq"]))
+    want = {r["claim_id"]: r for r in yibao.batch(pa.Table.from_pylist([{c: r[c] for c in COLUMNS} for r in ordered]), "gansu-2018").to_pylist()}
+    assert len(got) == len(rows)
+    for g in got:
+        w = want[g["claim_id"]]
+        assert (g["person_id"], g["date"]) == (w["person_id"], w["date"])
+        for a in ["in_scope", "basic", "critical_illness", "medical_assistance", "reimbursed", "out_of_pocket"]:
+            assert g[a] == w[f"gansu-2018.{a}"], (g["claim_id"], a)

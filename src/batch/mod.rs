@@ -22,6 +22,7 @@ pub mod claims;
 pub mod files;
 pub mod summary;
 pub mod table;
+pub mod tsv;
 mod write;
 
 use crate::case::{Person, Visit, YearToDate, MAX_VISITS};
