@@ -34,7 +34,9 @@ function* files(dir) {
  *  minified already). Scripts are ES modules; esbuild keeps their imports, exports and
  *  `import.meta.url`, and drops comments other than legal ones. */
 function minify(code, loader) {
-  const out = transformSync(code, { loader, minify: true, format: loader === 'js' ? 'esm' : undefined, target: 'es2020', legalComments: 'inline' }).code;
+  // charset utf8: the page's Chinese stays as it is; esbuild's default escapes each character as
+  // \uXXXX, twice its UTF-8 bytes.
+  const out = transformSync(code, { loader, minify: true, charset: 'utf8', format: loader === 'js' ? 'esm' : undefined, target: 'es2020', legalComments: 'inline' }).code;
   return out.length < code.length ? out : code;
 }
 
