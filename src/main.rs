@@ -39,7 +39,7 @@ const USAGE: &str = "用法 (usage):
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `mi_option_set` (linked in by the mimalloc crate, which does not export it).
+// mimalloc's `mi_option_set` (linked in by the mimalloc crate, which does not export it).
 #[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
 extern "C" {
     fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);

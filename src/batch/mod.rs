@@ -26,6 +26,9 @@ pub mod tsv;
 mod write;
 
 use crate::case::{Person, Visit, YearToDate, MAX_VISITS};
+use crate::date::Date;
+use crate::money::Money;
+use crate::vocabulary::{Kind, Referral};
 use crate::error::Error;
 use crate::policy::{bundled, Policy};
 use crate::rules::estimate::{amounts_of, estimate_of, Amounts};
@@ -126,7 +129,104 @@ struct Row {
     /// The claim id's length, or [`ABSENT`].
     claim_len: u32,
     kept: Box<[Box<str>]>,
-    claim: Result<Claim, Error>,
+    claim: Result<Compact, Box<Error>>,
+}
+
+/// A row's claim as kept until it is estimated: about half the size of a [`Claim`] and without an
+/// allocation of its own in the usual row (the level inline, amounts in fen); the engine's
+/// [`Visit`] is built from it when its person is estimated, on the worker that estimates them.
+struct Compact {
+    category: Category,
+    kind: Kind,
+    referral: Referral,
+    date: Date,
+    /// In fen; [`NO_AMOUNT`] for an absent `out_of_catalog` or `class_b_self_pay`.
+    total: i64,
+    out_of_catalog: i64,
+    class_b_self_pay: i64,
+    tcm: i64,
+    level: Short,
+    referred_from: Option<Short>,
+    condition: Option<Box<str>>,
+    conditions: Box<[Box<str>]>,
+}
+
+const NO_AMOUNT: i64 = -1;
+
+/// A short text (a level id) without an allocation; a longer one boxed.
+enum Short {
+    Inline(u8, [u8; 22]),
+    Boxed(Box<str>),
+}
+
+impl Short {
+    fn new(s: &str) -> Short {
+        let b = s.as_bytes();
+        if b.len() <= 22 {
+            let mut a = [0u8; 22];
+            a[..b.len()].copy_from_slice(b);
+            Short::Inline(b.len() as u8, a)
+        } else {
+            Short::Boxed(Box::from(s))
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // Copied from a `&str` whole, so always UTF-8.
+            Short::Inline(n, a) => std::str::from_utf8(&a[..*n as usize]).unwrap_or_default(),
+            Short::Boxed(s) => s,
+        }
+    }
+}
+
+/// Amounts parsed are checked to fit (at most 2 decimals, bounded): `None` only for an amount
+/// no check lets through.
+fn fen(m: Money) -> Option<i64> {
+    m.in_fen()
+}
+
+fn money(fen: i64) -> Money {
+    Money::from_decimal(rust_decimal::Decimal::new(fen, 2))
+}
+
+impl Compact {
+    fn of(claim: Claim) -> Result<Compact, Box<Error>> {
+        let Claim { category, conditions, visit } = claim;
+        let overflow = || Box::new(Error::from(crate::money::Overflow));
+        let opt = |m: Option<Money>| m.map_or(Some(NO_AMOUNT), fen);
+        Ok(Compact {
+            category,
+            kind: visit.kind,
+            referral: visit.referral,
+            date: visit.date,
+            total: fen(visit.total).ok_or_else(overflow)?,
+            out_of_catalog: opt(visit.out_of_catalog).ok_or_else(overflow)?,
+            class_b_self_pay: opt(visit.class_b_self_pay).ok_or_else(overflow)?,
+            tcm: fen(visit.tcm).ok_or_else(overflow)?,
+            level: Short::new(&visit.level),
+            referred_from: visit.referred_from.as_deref().map(Short::new),
+            condition: visit.condition.map(String::into_boxed_str),
+            conditions: conditions.into_iter().map(String::into_boxed_str).collect(),
+        })
+    }
+
+    /// The engine's visit, as [`claims::read`] gave it.
+    fn visit(&self) -> Visit {
+        let opt = |f: i64| (f != NO_AMOUNT).then(|| money(f));
+        Visit {
+            kind: self.kind,
+            level: self.level.as_str().to_owned(),
+            date: self.date,
+            total: money(self.total),
+            out_of_catalog: opt(self.out_of_catalog),
+            class_b_self_pay: opt(self.class_b_self_pay),
+            tcm: money(self.tcm),
+            referral: self.referral,
+            referred_from: self.referred_from.as_ref().map(|s| s.as_str().to_owned()),
+            condition: self.condition.as_deref().map(str::to_owned),
+        }
+    }
 }
 
 const NO_PERSON: u32 = u32::MAX;
@@ -142,7 +242,7 @@ impl Row {
         ids.push_str(claim);
         let len = |id: Option<&str>| id.map_or(ABSENT, |s| u32::try_from(s.len()).unwrap_or(ABSENT));
         let hash = read.person_id.map_or(0, |id| rustc_hash::FxBuildHasher.hash_one(id));
-        Row { number, person: NO_PERSON, hash, ids: ids.into_boxed_str(), person_len: len(read.person_id), claim_len: len(read.claim_id), kept: read.kept, claim: read.claim }
+        Row { number, person: NO_PERSON, hash, ids: ids.into_boxed_str(), person_len: len(read.person_id), claim_len: len(read.claim_id), kept: read.kept, claim: read.claim.map_err(Box::new).and_then(Compact::of) }
     }
 
     fn person_id(&self) -> Option<&str> {
@@ -169,6 +269,9 @@ struct Group {
 struct Estimated {
     amounts: Vec<[i64; 9]>,
     steps: Vec<String>,
+    /// The person's category and visits (for the tallies).
+    category: Category,
+    visits: Vec<Visit>,
 }
 
 /// What a worker's persons gave: their amounts per row and pack (and steps with `--explain`),
@@ -393,10 +496,9 @@ fn finish(
                 match estimate_person(rows, mine, policies, explain) {
                     Err(cause) => part.causes.push((p as u32, cause)),
                     Ok(est) => {
-                        for (k, &r) in mine.iter().enumerate() {
-                            let Ok(claim) = &rows[r as usize].claim else { continue };
+                        for (k, visit) in est.visits.iter().enumerate() {
                             for (q, t) in part.tallies.iter_mut().enumerate() {
-                                t.add(claim.category, &claim.visit, &est.amounts[k * p_count + q]);
+                                t.add(est.category, visit, &est.amounts[k * p_count + q]);
                             }
                         }
                         for (q, t) in part.tallies.iter_mut().enumerate() {
@@ -546,7 +648,7 @@ fn person_fault(rows: &[Row], mine: &[u32]) -> Option<Cause> {
     let mut category = None;
     for (k, &r) in mine.iter().enumerate() {
         match &rows[r as usize].claim {
-            Err(e) => return Some(Cause { row: r, error: e.clone() }),
+            Err(e) => return Some(Cause { row: r, error: (**e).clone() }),
             Ok(c) => match category {
                 None => category = Some(c.category),
                 Some(first) if first != c.category => {
@@ -591,17 +693,17 @@ fn estimate_person(rows: &[Row], mine: &[u32], policies: &[&Policy], explain: bo
     for &r in mine {
         let Ok(claim) = &rows[r as usize].claim else { continue };
         category = claim.category;
-        for c in &claim.conditions {
-            if !conditions.contains(c) {
-                conditions.push(c.clone());
+        for c in claim.conditions.iter() {
+            if !conditions.iter().any(|d| **d == **c) {
+                conditions.push(String::from(&**c));
                 condition_rows.push(r);
             }
         }
-        visits.push(claim.visit.clone());
+        visits.push(claim.visit());
     }
     let case = Case { data: Person { category, conditions, year_to_date: YearToDate::default() }, condition_rows, rows: mine };
     let n = visits.len();
-    let mut out = Estimated { amounts: vec![[0; 9]; n * policies.len()], steps: Vec::new() };
+    let mut out = Estimated { amounts: vec![[0; 9]; n * policies.len()], steps: Vec::new(), category: Category::Ordinary, visits: Vec::new() };
     if explain {
         out.steps = vec![String::new(); n * policies.len()];
     }
@@ -620,6 +722,8 @@ fn estimate_person(rows: &[Row], mine: &[u32], policies: &[&Policy], explain: bo
             out.amounts[k * policies.len() + p] = in_fen(a).ok_or_else(|| place(crate::money::Overflow.into()))?;
         }
     }
+    out.category = case.data.category;
+    out.visits = visits;
     Ok(out)
 }
 
@@ -681,7 +785,7 @@ mod tests {
     fn row(number: u64, id: Option<&str>, hash: u64) -> Row {
         let ids: Box<str> = Box::from(id.unwrap_or_default());
         let person_len = id.map_or(ABSENT, |s| s.len() as u32);
-        let claim = Err(Error::new("test", "", "测试", "test"));
+        let claim = Err(Box::new(Error::new("test", "", "测试", "test")));
         Row { number, person: NO_PERSON, hash, ids, person_len, claim_len: ABSENT, kept: Box::from([]), claim }
     }
 

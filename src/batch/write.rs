@@ -49,7 +49,7 @@ impl View<'_> {
         buf.extend_from_slice(row.person_id().unwrap_or_default().as_bytes());
         ends.push(buf.len());
         if let Ok(claim) = &row.claim {
-            date(buf, claim.visit.date.ordinal());
+            date(buf, claim.date.ordinal());
         }
         ends.push(buf.len());
         for k in row.kept.iter() {
