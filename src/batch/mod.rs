@@ -644,6 +644,27 @@ impl Group {
 
 /// A person's first fault in their rows, if any: a row that could not be read, a category that
 /// differs from their first row's, more visits than a case may have.
+/// A person whose rows name two categories (shared with the in-memory path, table.rs).
+fn inconsistent_category(first: crate::vocabulary::Category, here: crate::vocabulary::Category) -> Error {
+    use crate::vocabulary::Vocabulary;
+    Error::new(
+        "inconsistent_category",
+        "category",
+        format_args!("同一参保人各行的人员类别应当相同：此前为 {}，此行为 {}", first.id(), here.id()),
+        format_args!("a person's rows must have one category: {} before, {} here", first.id(), here.id()),
+    )
+}
+
+/// A person with more rows than one estimate takes (shared with table.rs).
+fn too_many_rows() -> Error {
+    Error::new(
+        "too_many_visits",
+        "",
+        format_args!("同一参保人最多 {MAX_VISITS} 行就诊记录（一次测算的上限）"),
+        format_args!("at most {MAX_VISITS} rows per person (the bound of one estimate)"),
+    )
+}
+
 fn person_fault(rows: &[Row], mine: &[u32]) -> Option<Cause> {
     let mut category = None;
     for (k, &r) in mine.iter().enumerate() {
@@ -652,29 +673,13 @@ fn person_fault(rows: &[Row], mine: &[u32]) -> Option<Cause> {
             Ok(c) => match category {
                 None => category = Some(c.category),
                 Some(first) if first != c.category => {
-                    return Some(Cause {
-                        row: r,
-                        error: Error::new(
-                            "inconsistent_category",
-                            "category",
-                            format_args!("同一参保人各行的人员类别应当相同：此前为 {}，此行为 {}", crate::vocabulary::Vocabulary::id(first), crate::vocabulary::Vocabulary::id(c.category)),
-                            format_args!("a person's rows must have one category: {} before, {} here", crate::vocabulary::Vocabulary::id(first), crate::vocabulary::Vocabulary::id(c.category)),
-                        ),
-                    })
+                    return Some(Cause { row: r, error: inconsistent_category(first, c.category) })
                 }
                 Some(_) => {}
             },
         }
         if k == MAX_VISITS {
-            return Some(Cause {
-                row: r,
-                error: Error::new(
-                    "too_many_visits",
-                    "",
-                    format_args!("同一参保人最多 {MAX_VISITS} 行就诊记录（一次测算的上限）"),
-                    format_args!("at most {MAX_VISITS} rows per person (the bound of one estimate)"),
-                ),
-            });
+            return Some(Cause { row: r, error: too_many_rows() });
         }
     }
     None

@@ -13,12 +13,12 @@
 use super::claims::{self, Claim, Rows, COLUMNS, REQUIRED};
 use super::files::Text;
 use super::summary::{Summary, Tally, CRITICAL_ILLNESS};
-use super::{in_fen, place_in, too_many, Cause};
+use super::{in_fen, inconsistent_category, place_in, too_many, too_many_rows, Cause};
 use crate::case::{Person, Visit, YearToDate, MAX_VISITS};
 use crate::error::Error;
 use crate::policy::{bundled, Policy};
 use crate::rules::estimate::{amounts_of, Amounts};
-use crate::vocabulary::{Category, Vocabulary};
+use crate::vocabulary::Category;
 use arrow_array::builder::{StringBuilder, UInt64Builder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
@@ -381,30 +381,14 @@ fn person_fault(rows: &[Row], mine: &[u32]) -> Option<Cause> {
             Some(Ok(c)) => match category {
                 None => category = Some(c.category),
                 Some(first) if first != c.category => {
-                    return Some(Cause {
-                        row: r,
-                        error: Error::new(
-                            "inconsistent_category",
-                            "category",
-                            format_args!("同一参保人各行的人员类别应当相同：此前为 {}，此行为 {}", Vocabulary::id(first), Vocabulary::id(c.category)),
-                            format_args!("a person's rows must have one category: {} before, {} here", Vocabulary::id(first), Vocabulary::id(c.category)),
-                        ),
-                    })
+                    return Some(Cause { row: r, error: inconsistent_category(first, c.category) })
                 }
                 Some(_) => {}
             },
             None => {}
         }
         if k == MAX_VISITS {
-            return Some(Cause {
-                row: r,
-                error: Error::new(
-                    "too_many_visits",
-                    "",
-                    format_args!("同一参保人最多 {MAX_VISITS} 行就诊记录（一次测算的上限）"),
-                    format_args!("at most {MAX_VISITS} rows per person (the bound of one estimate)"),
-                ),
-            });
+            return Some(Cause { row: r, error: too_many_rows() });
         }
     }
     None
