@@ -345,6 +345,38 @@ fn grouped_input_streams_to_the_same_results_and_ungrouped_input_is_refused() {
     assert!(!d.join("x.csv").exists());
 }
 
+#[test]
+fn rows_are_numbered_in_the_file_across_groups() {
+    // Grouped input streamed one person per group: a row is named by its number in the file,
+    // not in its group — in the rejects, in their messages, and as the claim id of a row without one.
+    let d = dir("numbered");
+    let claims = "claim_id,person_id,category,conditions,kind,level,date,total,out_of_catalog,class_b_self_pay,tcm,referral,referred_from,condition,note
+c1,p1,ordinary,,general_outpatient,township,2024-03-01,180,,,,,,,
+c2,p2,ordinary,,general_outpatient,township,2024-03-02,-5,,,,,,,
+c3,p2,ordinary,,general_outpatient,township,2024-03-03,60,,,,,,,
+,p3,ordinary,,general_outpatient,village,2024-03-04,50,,,,,,,
+,p4,ordinary,,general_outpatient,village,2024-02-30,50,,,,,,,
+";
+    std::fs::write(d.join("claims.csv"), claims).unwrap();
+    let opts = yibao::batch::Options {
+        claims: d.join("claims.csv"),
+        out: d.join("out.csv"),
+        rejects: Some(d.join("rejects.csv")),
+        policies: vec![POLICY.to_owned()],
+        grouped: true,
+        group_rows: Some(1),
+        ..Default::default()
+    };
+    let summary = yibao::batch::run(&opts).unwrap();
+    assert_eq!((summary.rows_in, summary.rows_estimated, summary.rows_rejected), (5, 2, 3));
+    let out = read_csv(&d.join("out.csv"));
+    assert_eq!(out.iter().map(|r| r["claim_id"].as_str()).collect::<Vec<_>>(), ["c1", "4"]);
+    let rejects = read_csv(&d.join("rejects.csv"));
+    let got: Vec<(&str, &str, &str)> = rejects.iter().map(|r| (r["row"].as_str(), r["claim_id"].as_str(), r["code"].as_str())).collect();
+    assert_eq!(got, [("2", "c2", "invalid_amount"), ("3", "c3", "person_rejected"), ("5", "5", "invalid_date")]);
+    assert!(rejects[1]["message"].contains("第 2 行") && rejects[1]["message"].contains("row 2"), "{}", rejects[1]["message"]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The property: batch results equal `yibao estimate` of each person's rows, to the fen.
 

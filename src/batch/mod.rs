@@ -42,7 +42,7 @@ use std::path::PathBuf;
 use summary::{Summary, Tally};
 
 /// Rows read at a time.
-const CHUNK_ROWS: usize = 1 << 16;
+const CHUNK_ROWS: usize = 1 << 14;
 
 /// With `--grouped`, rows are estimated and written in groups of about this many (a group
 /// ends where a person does), so memory stays bounded whatever the size of the file.
@@ -112,22 +112,19 @@ struct Cause {
     error: Error,
 }
 
-/// A row as kept until its results are written.
+/// A row as kept until its results are written: a million of them are held at once without
+/// `--grouped`, so it is kept small (its number is its place in the group, see
+/// [`Group::number`]; what few rows have is behind one pointer, see [`Extra`]).
 struct Row {
-    /// 1-based, in the file.
-    number: u64,
     /// Index into the group's persons; [`NO_PERSON`] for a row without a person id.
     person: u32,
-    /// The person id's FxHash, taken on all cores as the row is read: without `--grouped`,
-    /// persons are found by sorting the rows on it (and the id itself), not one row at a time.
-    hash: u64,
-    /// The person id and then the claim id, in one allocation: see [`Row::person_id`] and
-    /// [`Row::claim_id`].
-    ids: Box<str>,
     /// The person id's length, or [`ABSENT`].
     person_len: u32,
     /// The claim id's length, or [`ABSENT`].
     claim_len: u32,
+    /// The person id and then the claim id, in one allocation: see [`Row::person_id`] and
+    /// [`Row::claim_id`].
+    ids: Box<str>,
     kept: Box<[Box<str>]>,
     claim: Result<Compact, Box<Error>>,
 }
@@ -146,7 +143,13 @@ struct Compact {
     class_b_self_pay: i64,
     tcm: i64,
     level: Short,
-    referred_from: Option<Short>,
+    /// `None` for the usual row, which names no conditions and no referring level.
+    extra: Option<Box<Extra>>,
+}
+
+/// The cells of a claim that most rows leave empty.
+struct Extra {
+    referred_from: Option<Box<str>>,
     condition: Option<Box<str>>,
     conditions: Box<[Box<str>]>,
 }
@@ -205,10 +208,18 @@ impl Compact {
             class_b_self_pay: opt(visit.class_b_self_pay).ok_or_else(overflow)?,
             tcm: fen(visit.tcm).ok_or_else(overflow)?,
             level: Short::new(&visit.level),
-            referred_from: visit.referred_from.as_deref().map(Short::new),
-            condition: visit.condition.map(String::into_boxed_str),
-            conditions: conditions.into_iter().map(String::into_boxed_str).collect(),
+            extra: (visit.referred_from.is_some() || visit.condition.is_some() || !conditions.is_empty()).then(|| {
+                Box::new(Extra {
+                    referred_from: visit.referred_from.map(String::into_boxed_str),
+                    condition: visit.condition.map(String::into_boxed_str),
+                    conditions: conditions.into_iter().map(String::into_boxed_str).collect(),
+                })
+            }),
         })
+    }
+
+    fn conditions(&self) -> &[Box<str>] {
+        self.extra.as_ref().map_or(&[], |e| &e.conditions)
     }
 
     /// The engine's visit, as [`claims::read`] gave it.
@@ -223,8 +234,8 @@ impl Compact {
             class_b_self_pay: opt(self.class_b_self_pay),
             tcm: money(self.tcm),
             referral: self.referral,
-            referred_from: self.referred_from.as_ref().map(|s| s.as_str().to_owned()),
-            condition: self.condition.as_deref().map(str::to_owned),
+            referred_from: self.extra.as_ref().and_then(|e| e.referred_from.as_deref()).map(str::to_owned),
+            condition: self.extra.as_ref().and_then(|e| e.condition.as_deref()).map(str::to_owned),
         }
     }
 }
@@ -235,14 +246,13 @@ const NO_PERSON: u32 = u32::MAX;
 const ABSENT: u32 = u32::MAX;
 
 impl Row {
-    fn new(number: u64, read: claims::Read) -> Row {
+    fn new(read: claims::Read) -> Row {
         let (person, claim) = (read.person_id.unwrap_or_default(), read.claim_id.unwrap_or_default());
         let mut ids = String::with_capacity(person.len() + claim.len());
         ids.push_str(person);
         ids.push_str(claim);
         let len = |id: Option<&str>| id.map_or(ABSENT, |s| u32::try_from(s.len()).unwrap_or(ABSENT));
-        let hash = read.person_id.map_or(0, |id| rustc_hash::FxBuildHasher.hash_one(id));
-        Row { number, person: NO_PERSON, hash, ids: ids.into_boxed_str(), person_len: len(read.person_id), claim_len: len(read.claim_id), kept: read.kept, claim: read.claim.map_err(Box::new).and_then(Compact::of) }
+        Row { person: NO_PERSON, ids: ids.into_boxed_str(), person_len: len(read.person_id), claim_len: len(read.claim_id), kept: read.kept, claim: read.claim.map_err(Box::new).and_then(Compact::of) }
     }
 
     fn person_id(&self) -> Option<&str> {
@@ -259,28 +269,16 @@ impl Row {
 /// only, where persons are numbered as their rows come; otherwise [`persons_by_sort`] finds them).
 #[derive(Default)]
 struct Group {
+    /// The rows of the file before this group's.
+    before: u64,
     rows: Vec<Row>,
     ids: Vec<Box<str>>,
     index: FxHashMap<Box<str>, u32>,
 }
 
-/// What the estimates of one person gave: per row, per pack, the nine amounts in fen (and the
-/// steps as JSON with `--explain`).
-struct Estimated {
-    amounts: Vec<[i64; 9]>,
-    steps: Vec<String>,
-    /// The person's category and visits (for the tallies).
-    category: Category,
-    visits: Vec<Visit>,
-}
-
-/// What a worker's persons gave: their amounts per row and pack (and steps with `--explain`),
-/// one person after another, with where each person's start; the persons it could not estimate,
-/// and why; its tallies, one per pack.
+/// What a worker's persons gave (their amounts are written in place): the persons it could not
+/// estimate, and why; its tallies, one per pack.
 struct Part {
-    amounts: Vec<[i64; 9]>,
-    steps: Vec<String>,
-    persons: Vec<(u32, u32)>,
     causes: Vec<(u32, Cause)>,
     tallies: Vec<Tally>,
 }
@@ -366,8 +364,7 @@ fn run_here(opts: &Options) -> Result<Summary, Error> {
         let _ = at0;
         for next in rx {
             let (chunk, (at, of)) = next?;
-            let base = number;
-            let read = |i: usize| Row::new(base + i as u64 + 1, claims::read(&chunk, i, kept));
+            let read = |i: usize| Row::new(claims::read(&chunk, i, kept));
             number += chunk.len() as u64;
             if !opts.grouped {
                 if group.rows.capacity() == 0 {
@@ -387,12 +384,13 @@ fn run_here(opts: &Options) -> Result<Summary, Error> {
                         if known.is_none() && group.rows.len() >= opts.group_rows.unwrap_or(GROUP_ROWS) {
                             finished.extend(group.ids.iter().cloned());
                             let done = std::mem::take(&mut group);
+                            group.before = done.before + done.rows.len() as u64;
                             finish(done, true, &policies, opts.explain, &mut results, &mut rejects, &mut summary, &mut first_rejects)?;
                             last = None;
                         }
                         let known = group.index.get(id).copied();
                         if (known.is_some() && known != last) || finished.contains(id) {
-                            let number = row.number;
+                            let number = group.before + group.rows.len() as u64 + 1;
                             return Err(Error::new(
                                 "not_grouped",
                                 "claims",
@@ -478,36 +476,50 @@ fn finish(
 ) -> Result<(), Error> {
     let n = group.rows.len();
     // Each person's rows, in file order: `order[starts[p]..starts[p + 1]]`.
-    let (order, starts) = if interned { persons_by_count(&group) } else { persons_by_sort(&group.rows) };
+    let (order, starts) = if interned { persons_by_count(&group) } else { persons_by_sort(&group.rows, |id| rustc_hash::FxBuildHasher.hash_one(id)) };
     let persons = starts.len() - 1;
     let p_count = policies.len();
 
+    // Every row's amounts per pack (and steps with --explain) in person order: the rows of
+    // `order[i]` at `amounts[i * p_count..]`, so each person's are one slice, written in place by
+    // the worker that estimates them (no list per worker to grow and copy after: at a million
+    // rows those were two more copies of 72 MB, in fresh memory).
+    let mut amounts: Vec<[i64; 9]> = vec![[0; 9]; order.len() * p_count];
+    let mut steps: Vec<String> = if explain { vec![String::new(); order.len() * p_count] } else { Vec::new() };
+    let mut places: Vec<(&mut [[i64; 9]], &mut [String])> = Vec::with_capacity(persons);
+    let (mut a_rest, mut s_rest) = (&mut amounts[..], &mut steps[..]);
+    for p in 0..persons {
+        let len = (starts[p + 1] - starts[p]) as usize * p_count;
+        let (a, rest) = std::mem::take(&mut a_rest).split_at_mut(len);
+        a_rest = rest;
+        let (s, rest) = std::mem::take(&mut s_rest).split_at_mut(if explain { len } else { 0 });
+        s_rest = rest;
+        places.push((a, s));
+    }
+
     // Every person checked as a whole and estimated under every pack, on all cores: each
-    // worker keeps its persons' amounts in one list and tallies the summary as it goes (a tally
-    // per worker, merged after).
+    // worker tallies the summary as it goes (a tally per worker, merged after).
     let rows = &group.rows;
-    let parts: Vec<Part> = (0..persons)
+    let parts: Vec<Part> = places
         .into_par_iter()
+        .enumerate()
         .with_min_len(64)
         .fold(
-            || Part { amounts: Vec::new(), steps: Vec::new(), persons: Vec::new(), causes: Vec::new(), tallies: (0..p_count).map(|_| Tally::default()).collect() },
-            |mut part, p| {
+            || Part { causes: Vec::new(), tallies: (0..p_count).map(|_| Tally::default()).collect() },
+            |mut part, (p, (amounts, steps))| {
                 let mine = &order[starts[p] as usize..starts[p + 1] as usize];
-                match estimate_person(rows, mine, policies, explain) {
+                match estimate_person(rows, mine, policies, amounts, steps) {
                     Err(cause) => part.causes.push((p as u32, cause)),
-                    Ok(est) => {
-                        for (k, visit) in est.visits.iter().enumerate() {
+                    Ok((category, visits)) => {
+                        for (k, visit) in visits.iter().enumerate() {
                             for (q, t) in part.tallies.iter_mut().enumerate() {
-                                t.add(est.category, visit, &est.amounts[k * p_count + q]);
+                                t.add(category, visit, &amounts[k * p_count + q]);
                             }
                         }
                         for (q, t) in part.tallies.iter_mut().enumerate() {
                             t.persons += 1;
-                            t.persons_with_critical_illness += u64::from((0..mine.len()).any(|k| est.amounts[k * p_count + q][summary::CRITICAL_ILLNESS] > 0));
+                            t.persons_with_critical_illness += u64::from((0..mine.len()).any(|k| amounts[k * p_count + q][summary::CRITICAL_ILLNESS] > 0));
                         }
-                        part.persons.push((p as u32, (part.amounts.len() / p_count) as u32));
-                        part.amounts.extend_from_slice(&est.amounts);
-                        part.steps.extend(est.steps);
                     }
                 }
                 part
@@ -515,33 +527,26 @@ fn finish(
         )
         .collect();
 
-    // Each estimated row's place in the amounts (the workers' lists one after the other);
-    // `REJECTED` for the others.
+    // Each row's place in the amounts: its place in `order`, for the rows of the persons
+    // estimated; `REJECTED` for the others.
     let mut causes: Vec<Option<Cause>> = vec![None; persons];
-    let mut slots: Vec<u32> = vec![write::REJECTED; n];
-    // The rows of the persons not estimated: the person.
     let mut rejected_with: Vec<u32> = vec![NO_PERSON; n];
-    let mut amounts: Vec<[i64; 9]> = Vec::with_capacity(parts.iter().map(|p| p.amounts.len()).sum());
-    let mut steps: Vec<String> = Vec::new();
     let mut tallies: Vec<Tally> = (0..p_count).map(|_| Tally::default()).collect();
     for part in parts {
         for (t, b) in tallies.iter_mut().zip(part.tallies) {
             *t = b.merge(t);
         }
-        let base = (amounts.len() / p_count) as u32;
-        for (p, start) in part.persons {
-            let mine = &order[starts[p as usize] as usize..starts[p as usize + 1] as usize];
-            for (k, &r) in mine.iter().enumerate() {
-                slots[r as usize] = base + start + k as u32;
-            }
-        }
-        amounts.extend_from_slice(&part.amounts);
-        steps.extend(part.steps);
         for (p, cause) in part.causes {
             for &r in &order[starts[p as usize] as usize..starts[p as usize + 1] as usize] {
                 rejected_with[r as usize] = p;
             }
             causes[p as usize] = Some(cause);
+        }
+    }
+    let mut slots: Vec<u32> = vec![write::REJECTED; n];
+    for (i, &r) in order.iter().enumerate() {
+        if rejected_with[r as usize] == NO_PERSON {
+            slots[r as usize] = i as u32;
         }
     }
     for ((_, _, total), t) in summary.policies.iter_mut().zip(&tallies) {
@@ -577,13 +582,14 @@ fn finish(
         };
         summary.rows_rejected += 1;
         if first_rejects.len() < 5 {
-            first_rejects.push(format!("第 {} 行 (row {}) {column} [{code}] {message}", row.number, row.number));
+            let number = group.number(i);
+            first_rejects.push(format!("第 {number} 行 (row {number}) {column} [{code}] {message}"));
         }
         if let Some((_, w)) = rejects.as_mut() {
-            w.row(row.number, row.claim_id(), column, code, &message)?;
+            w.row(group.number(i), row.claim_id(), column, code, &message)?;
         }
     }
-    let view = write::View { rows: &group.rows, slots: &slots, amounts: &amounts, steps: &steps, policies: p_count };
+    let view = write::View { before: group.before, rows: &group.rows, slots: &slots, amounts: &amounts, steps: &steps, policies: p_count };
     results.write(&view)?;
     // Millions of rows' strings freed on all cores, not one by one.
     group.rows.into_par_iter().for_each(drop);
@@ -614,12 +620,12 @@ fn persons_by_count(group: &Group) -> (Vec<u32>, Vec<u32>) {
     (order, starts)
 }
 
-/// Persons found by sorting the rows (on all cores) by their id's hash and then their place in
+/// Persons found by sorting the rows (on all cores) by their id's `hash` and then their place in
 /// the file, so that a person's rows are next to each other in file order; the ids themselves
 /// are compared too, and should two ids share a hash, those rows are sorted by id as well.
 /// Gives the persons' rows as [`persons_by_count`] does.
-fn persons_by_sort(rows: &[Row]) -> (Vec<u32>, Vec<u32>) {
-    let mut keys: Vec<(u64, u32)> = rows.par_iter().enumerate().filter(|(_, r)| r.person_len != ABSENT).map(|(i, r)| (r.hash, i as u32)).collect();
+fn persons_by_sort(rows: &[Row], hash: impl Fn(&str) -> u64 + Sync) -> (Vec<u32>, Vec<u32>) {
+    let mut keys: Vec<(u64, u32)> = rows.par_iter().enumerate().filter_map(|(i, r)| r.person_id().map(|id| (hash(id), i as u32))).collect();
     keys.par_sort_unstable();
     let id = |k: &(u64, u32)| rows[k.1 as usize].person_id();
     let collided = keys.par_windows(2).any(|w| w[0].0 == w[1].0 && id(&w[0]) != id(&w[1]));
@@ -638,7 +644,12 @@ fn persons_by_sort(rows: &[Row]) -> (Vec<u32>, Vec<u32>) {
 
 impl Group {
     fn rows_number(&self, row: u32) -> u64 {
-        self.rows.get(row as usize).map_or(0, |r| r.number)
+        self.number(row as usize)
+    }
+
+    /// The 1-based number in the file of the group's row `i`.
+    fn number(&self, i: usize) -> u64 {
+        self.before + i as u64 + 1
     }
 }
 
@@ -686,8 +697,9 @@ fn person_fault(rows: &[Row], mine: &[u32]) -> Option<Cause> {
 }
 
 /// One person checked as a whole and estimated under every pack: their amounts in fen per row
-/// and pack, or the fault, placed on the row that caused it.
-fn estimate_person(rows: &[Row], mine: &[u32], policies: &[&Policy], explain: bool) -> Result<Estimated, Cause> {
+/// and pack written to `amounts` (and the steps as JSON to `steps`, with `--explain`), giving
+/// their category and visits (for the tallies); or the fault, placed on the row that caused it.
+fn estimate_person(rows: &[Row], mine: &[u32], policies: &[&Policy], amounts: &mut [[i64; 9]], steps: &mut [String]) -> Result<(Category, Vec<Visit>), Cause> {
     if let Some(cause) = person_fault(rows, mine) {
         return Err(cause);
     }
@@ -698,7 +710,7 @@ fn estimate_person(rows: &[Row], mine: &[u32], policies: &[&Policy], explain: bo
     for &r in mine {
         let Ok(claim) = &rows[r as usize].claim else { continue };
         category = claim.category;
-        for c in claim.conditions.iter() {
+        for c in claim.conditions() {
             if !conditions.iter().any(|d| **d == **c) {
                 conditions.push(String::from(&**c));
                 condition_rows.push(r);
@@ -707,29 +719,22 @@ fn estimate_person(rows: &[Row], mine: &[u32], policies: &[&Policy], explain: bo
         visits.push(claim.visit());
     }
     let case = Case { data: Person { category, conditions, year_to_date: YearToDate::default() }, condition_rows, rows: mine };
-    let n = visits.len();
-    let mut out = Estimated { amounts: vec![[0; 9]; n * policies.len()], steps: Vec::new(), category: Category::Ordinary, visits: Vec::new() };
-    if explain {
-        out.steps = vec![String::new(); n * policies.len()];
-    }
     for (p, policy) in policies.iter().enumerate() {
         let place = |e: Error| place(&case, policies, p, e);
-        let amounts: Vec<Amounts> = if explain {
+        let estimated: Vec<Amounts> = if !steps.is_empty() {
             let est = estimate_of(&case.data, &visits, policy).map_err(place)?;
             for (k, v) in est.visits.iter().enumerate() {
-                out.steps[k * policies.len() + p] = serde_json::to_string(&v.steps).unwrap_or_default();
+                steps[k * policies.len() + p] = serde_json::to_string(&v.steps).unwrap_or_default();
             }
             est.visits.iter().map(|v| v.amounts).collect()
         } else {
             amounts_of(&case.data, &visits, policy).map_err(place)?
         };
-        for (k, a) in amounts.iter().enumerate() {
-            out.amounts[k * policies.len() + p] = in_fen(a).ok_or_else(|| place(crate::money::Overflow.into()))?;
+        for (k, a) in estimated.iter().enumerate() {
+            amounts[k * policies.len() + p] = in_fen(a).ok_or_else(|| place(crate::money::Overflow.into()))?;
         }
     }
-    out.category = case.data.category;
-    out.visits = visits;
-    Ok(out)
+    Ok((case.data.category, visits))
 }
 
 /// A person ready to estimate.
@@ -787,17 +792,17 @@ fn place_in(rows: &[u32], condition_rows: &[u32], policies: &[&Policy], p: usize
 mod tests {
     use super::*;
 
-    fn row(number: u64, id: Option<&str>, hash: u64) -> Row {
+    fn row(id: Option<&str>) -> Row {
         let ids: Box<str> = Box::from(id.unwrap_or_default());
         let person_len = id.map_or(ABSENT, |s| s.len() as u32);
         let claim = Err(Box::new(Error::new("test", "", "测试", "test")));
-        Row { number, person: NO_PERSON, hash, ids, person_len, claim_len: ABSENT, kept: Box::from([]), claim }
+        Row { person: NO_PERSON, ids, person_len, claim_len: ABSENT, kept: Box::from([]), claim }
     }
 
-    /// The persons of `rows` as lists of row numbers, in file order, sorted.
-    fn persons(rows: &[Row]) -> Vec<Vec<u64>> {
-        let (order, starts) = persons_by_sort(rows);
-        let mut out: Vec<Vec<u64>> = starts.windows(2).map(|w| order[w[0] as usize..w[1] as usize].iter().map(|&r| rows[r as usize].number).collect()).collect();
+    /// The persons of `rows` (found with `hash`) as lists of row numbers, in file order, sorted.
+    fn persons(rows: &[Row], hash: impl Fn(&str) -> u64 + Sync) -> Vec<Vec<u64>> {
+        let (order, starts) = persons_by_sort(rows, hash);
+        let mut out: Vec<Vec<u64>> = starts.windows(2).map(|w| order[w[0] as usize..w[1] as usize].iter().map(|&r| r as u64 + 1).collect()).collect();
         out.sort();
         out
     }
@@ -807,11 +812,10 @@ mod tests {
         let ids = [Some("b"), Some("a"), None, Some("b"), Some("a"), Some("c"), Some("b")];
         // Real hashes, then every id with one hash: the same persons, each with their rows in
         // file order; the row without a person id in none.
-        let real: Vec<Row> = ids.iter().enumerate().map(|(i, id)| row(i as u64 + 1, *id, id.map_or(0, |s| rustc_hash::FxBuildHasher.hash_one(s)))).collect();
-        let same: Vec<Row> = ids.iter().enumerate().map(|(i, id)| row(i as u64 + 1, *id, 7)).collect();
+        let rows: Vec<Row> = ids.iter().map(|id| row(*id)).collect();
         let want = vec![vec![1, 4, 7], vec![2, 5], vec![6]];
-        assert_eq!(persons(&real), want);
-        assert_eq!(persons(&same), want);
-        assert_eq!(persons(&real[..0]), Vec::<Vec<u64>>::new());
+        assert_eq!(persons(&rows, |s| rustc_hash::FxBuildHasher.hash_one(s)), want);
+        assert_eq!(persons(&rows, |_| 7), want);
+        assert_eq!(persons(&rows[..0], |_| 7), Vec::<Vec<u64>>::new());
     }
 }

@@ -26,6 +26,8 @@ pub(super) const REJECTED: u32 = u32::MAX;
 
 /// What a group's rows give the writers.
 pub(super) struct View<'a> {
+    /// The rows of the file before `rows` (a row without a claim id is named by its number).
+    pub before: u64,
     pub rows: &'a [Row],
     /// Each row's place in `amounts` and `steps` (times the packs), or [`REJECTED`].
     pub slots: &'a [u32],
@@ -43,7 +45,7 @@ impl View<'_> {
         let row = &self.rows[i];
         match row.claim_id() {
             Some(id) => buf.extend_from_slice(id.as_bytes()),
-            None => buf.extend_from_slice(itoa::Buffer::new().format(row.number).as_bytes()),
+            None => buf.extend_from_slice(itoa::Buffer::new().format(self.before + i as u64 + 1).as_bytes()),
         }
         ends.push(buf.len());
         buf.extend_from_slice(row.person_id().unwrap_or_default().as_bytes());
