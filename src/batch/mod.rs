@@ -39,7 +39,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::hash::BuildHasher;
 use std::path::PathBuf;
-use summary::{Summary, Tally};
+use summary::{Paid, Summary, Tally};
 
 /// Rows read at a time.
 const CHUNK_ROWS: usize = 1 << 14;
@@ -276,11 +276,14 @@ struct Group {
     index: FxHashMap<Box<str>, u32>,
 }
 
-/// What a worker's persons gave (their amounts are written in place): the persons it could not
+/// What a worker's persons gave (their results are written in place): the persons it could not
 /// estimate, and why; its tallies, one per pack.
 struct Part {
     causes: Vec<(u32, Cause)>,
     tallies: Vec<Tally>,
+    /// The person at hand's amounts, all nine per row and pack (for the tallies), reused from
+    /// one person to the next.
+    amounts: Vec<[i64; 9]>,
 }
 
 /// Runs a batch: the summary, or the error that stopped it before any output was left.
@@ -480,14 +483,14 @@ fn finish(
     let persons = starts.len() - 1;
     let p_count = policies.len();
 
-    // Every row's amounts per pack (and steps with --explain) in person order: the rows of
-    // `order[i]` at `amounts[i * p_count..]`, so each person's are one slice, written in place by
+    // Every row's results per pack (and steps with --explain) in person order: the rows of
+    // `order[i]` at `paid[i * p_count..]`, so each person's are one slice, written in place by
     // the worker that estimates them (no list per worker to grow and copy after: at a million
-    // rows those were two more copies of 72 MB, in fresh memory).
-    let mut amounts: Vec<[i64; 9]> = vec![[0; 9]; order.len() * p_count];
+    // rows those were two more copies, in fresh memory; and only what the results give).
+    let mut paid: Vec<Paid> = vec![[0; 6]; order.len() * p_count];
     let mut steps: Vec<String> = if explain { vec![String::new(); order.len() * p_count] } else { Vec::new() };
-    let mut places: Vec<(&mut [[i64; 9]], &mut [String])> = Vec::with_capacity(persons);
-    let (mut a_rest, mut s_rest) = (&mut amounts[..], &mut steps[..]);
+    let mut places: Vec<(&mut [Paid], &mut [String])> = Vec::with_capacity(persons);
+    let (mut a_rest, mut s_rest) = (&mut paid[..], &mut steps[..]);
     for p in 0..persons {
         let len = (starts[p + 1] - starts[p]) as usize * p_count;
         let (a, rest) = std::mem::take(&mut a_rest).split_at_mut(len);
@@ -505,12 +508,18 @@ fn finish(
         .enumerate()
         .with_min_len(64)
         .fold(
-            || Part { causes: Vec::new(), tallies: (0..p_count).map(|_| Tally::default()).collect() },
-            |mut part, (p, (amounts, steps))| {
+            || Part { causes: Vec::new(), tallies: (0..p_count).map(|_| Tally::default()).collect(), amounts: Vec::new() },
+            |mut part, (p, (paid, steps))| {
                 let mine = &order[starts[p] as usize..starts[p + 1] as usize];
-                match estimate_person(rows, mine, policies, amounts, steps) {
+                let mut amounts = std::mem::take(&mut part.amounts);
+                amounts.clear();
+                amounts.resize(mine.len() * p_count, [0; 9]);
+                match estimate_person(rows, mine, policies, &mut amounts, steps) {
                     Err(cause) => part.causes.push((p as u32, cause)),
                     Ok((category, visits)) => {
+                        for (out, a) in paid.iter_mut().zip(&amounts) {
+                            out.copy_from_slice(&a[summary::PAID_FROM..]);
+                        }
                         for (k, visit) in visits.iter().enumerate() {
                             for (q, t) in part.tallies.iter_mut().enumerate() {
                                 t.add(category, visit, &amounts[k * p_count + q]);
@@ -522,6 +531,7 @@ fn finish(
                         }
                     }
                 }
+                part.amounts = amounts;
                 part
             },
         )
@@ -589,7 +599,7 @@ fn finish(
             w.row(group.number(i), row.claim_id(), column, code, &message)?;
         }
     }
-    let view = write::View { before: group.before, rows: &group.rows, slots: &slots, amounts: &amounts, steps: &steps, policies: p_count };
+    let view = write::View { before: group.before, rows: &group.rows, slots: &slots, paid: &paid, steps: &steps, policies: p_count };
     results.write(&view)?;
     // Millions of rows' strings freed on all cores, not one by one.
     group.rows.into_par_iter().for_each(drop);

@@ -15,6 +15,16 @@ pub const AMOUNTS: [&str; 9] = ["total", "out_of_catalog", "class_b_self_pay", "
 /// Where `critical_illness` is in [`AMOUNTS`].
 pub const CRITICAL_ILLNESS: usize = 5;
 
+/// Where the amounts a result row gives (in_scope … out_of_pocket) start in [`AMOUNTS`]: the
+/// others are the row's own bill.
+pub const PAID_FROM: usize = 3;
+
+/// A result row's amounts per pack, in fen: [`AMOUNTS`] from [`PAID_FROM`] on.
+pub type Paid = [i64; 6];
+
+/// The columns of [`Paid`], each after a pack's id and a dot.
+pub const PAID_COLUMNS: [&str; 6] = ["in_scope", "basic", "critical_illness", "medical_assistance", "reimbursed", "out_of_pocket"];
+
 /// Rows and the sums of their amounts, in fen.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Sums {

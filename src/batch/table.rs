@@ -12,7 +12,8 @@
 
 use super::claims::{self, Claim, Rows, COLUMNS, REQUIRED};
 use super::files::Text;
-use super::summary::{Summary, Tally, CRITICAL_ILLNESS};
+use super::summary::{Summary, Tally, CRITICAL_ILLNESS, PAID_FROM};
+use super::write::result_columns;
 use super::{in_fen, inconsistent_category, place_in, too_many, too_many_rows, Cause};
 use crate::case::{Person, Visit, YearToDate, MAX_VISITS};
 use crate::error::Error;
@@ -60,9 +61,6 @@ pub struct Output {
     pub rejects: RecordBatch,
     pub summary: Summary,
 }
-
-/// The results' columns: ids and date, the kept columns, then each pack's amounts.
-const AMOUNT_COLUMNS: [(&str, usize); 6] = [("in_scope", 3), ("basic", 4), ("critical_illness", 5), ("medical_assistance", 6), ("reimbursed", 7), ("out_of_pocket", 8)];
 
 const NO_PERSON: u32 = u32::MAX;
 
@@ -239,11 +237,7 @@ pub fn run(schema: &Schema, batches: &[RecordBatch], policies: &[&Policy], keep:
     summary.rows_in = number;
 
     // The results, rows in input order.
-    let mut names: Vec<String> = ["claim_id", "person_id", "date"].iter().map(|s| s.to_string()).collect();
-    names.extend(keep.iter().cloned());
-    for p in policies {
-        names.extend(AMOUNT_COLUMNS.iter().map(|(c, _)| format!("{}.{c}", p.id)));
-    }
+    let names = result_columns(policies, keep, false);
     let count = slot.iter().filter(|s| s.is_some()).count();
     let mut builders: Vec<StringBuilder> = names.iter().map(|_| StringBuilder::with_capacity(count, count * 10)).collect();
     // One buffer for every formatted cell (dates and amounts), not a String each.
@@ -291,9 +285,9 @@ pub fn run(schema: &Schema, batches: &[RecordBatch], policies: &[&Policy], keep:
         }
         for p in 0..n_packs {
             let a = &est.amounts[v as usize * n_packs + p];
-            for (_, at) in AMOUNT_COLUMNS {
+            for &f in &a[PAID_FROM..] {
                 text.clear();
-                yuan_into(&mut text, a[at]);
+                yuan_into(&mut text, f);
                 put(&text);
             }
         }

@@ -3,6 +3,7 @@
 //! are formatted on all cores, in pieces written in order.
 
 use super::files::{flush, write_error, Format};
+use super::summary::{Paid, PAID_COLUMNS};
 use super::Row;
 use crate::error::Error;
 use crate::policy::Policy;
@@ -18,8 +19,6 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Each pack's result columns, after its id and a dot.
-const AMOUNT_COLUMNS: [(&str, usize); 6] = [("in_scope", 3), ("basic", 4), ("critical_illness", 5), ("medical_assistance", 6), ("reimbursed", 7), ("out_of_pocket", 8)];
 
 /// The slot of a row that was not estimated.
 pub(super) const REJECTED: u32 = u32::MAX;
@@ -29,10 +28,10 @@ pub(super) struct View<'a> {
     /// The rows of the file before `rows` (a row without a claim id is named by its number).
     pub before: u64,
     pub rows: &'a [Row],
-    /// Each row's place in `amounts` and `steps` (times the packs), or [`REJECTED`].
+    /// Each row's place in `paid` and `steps` (times the packs), or [`REJECTED`].
     pub slots: &'a [u32],
     /// Per estimated row, per pack.
-    pub amounts: &'a [[i64; 9]],
+    pub paid: &'a [Paid],
     pub steps: &'a [String],
     pub policies: usize,
 }
@@ -40,7 +39,7 @@ pub(super) struct View<'a> {
 impl View<'_> {
     /// Row `i`'s cells (it was estimated), each appended to `buf` and ended at the offset pushed
     /// to `ends`.
-    fn cells(&self, i: usize, amounts: &[[i64; 9]], buf: &mut Vec<u8>, ends: &mut Vec<usize>) {
+    fn cells(&self, i: usize, paid: &[Paid], buf: &mut Vec<u8>, ends: &mut Vec<usize>) {
         let slot = self.slots[i] as usize;
         let row = &self.rows[i];
         match row.claim_id() {
@@ -58,9 +57,9 @@ impl View<'_> {
             buf.extend_from_slice(k.as_bytes());
             ends.push(buf.len());
         }
-        for (p, a) in amounts.iter().enumerate() {
-            for (_, k) in AMOUNT_COLUMNS {
-                fen(buf, a[k]);
+        for (p, a) in paid.iter().enumerate() {
+            for &f in a {
+                fen(buf, f);
                 ends.push(buf.len());
             }
             if !self.steps.is_empty() {
@@ -73,12 +72,12 @@ impl View<'_> {
     /// The amounts of `rows`, per pack, in their order: gathered in one tight loop before any
     /// is formatted, because the amounts are in person order and the rows in file order, and
     /// loads that do not wait on each other overlap their cache misses.
-    fn gather(&self, rows: &[usize]) -> Vec<[i64; 9]> {
+    fn gather(&self, rows: &[usize]) -> Vec<Paid> {
         let p = self.policies;
         let mut out = Vec::with_capacity(rows.len() * p);
         for &i in rows {
             let at = self.slots[i] as usize * p;
-            out.extend_from_slice(&self.amounts[at..at + p]);
+            out.extend_from_slice(&self.paid[at..at + p]);
         }
         out
     }
@@ -87,6 +86,22 @@ impl View<'_> {
     fn estimated(&self) -> Vec<usize> {
         self.slots.iter().enumerate().filter_map(|(i, &s)| (s != REJECTED).then_some(i)).collect()
     }
+}
+
+/// The results' columns (the file's and the in-memory table's): ids and date, the kept
+/// columns, then each pack's amounts (and steps, with `--explain`).
+pub(super) fn result_columns(policies: &[&Policy], keep: &[String], explain: bool) -> Vec<String> {
+    let mut names: Vec<String> = ["claim_id", "person_id", "date"].iter().map(|s| s.to_string()).collect();
+    names.extend(keep.iter().cloned());
+    for p in policies {
+        for c in PAID_COLUMNS {
+            names.push(format!("{}.{c}", p.id));
+        }
+        if explain {
+            names.push(format!("{}.steps", p.id));
+        }
+    }
+    names
 }
 
 /// Fen as yuan with two decimals.
@@ -118,16 +133,7 @@ const PIECE: usize = 8192;
 
 impl Results {
     pub fn new(file: File, format: Format, path: &Path, policies: &[&Policy], keep: &[String], explain: bool) -> Result<Results, Error> {
-        let mut names: Vec<String> = ["claim_id", "person_id", "date"].iter().map(|s| s.to_string()).collect();
-        names.extend(keep.iter().cloned());
-        for p in policies {
-            for (c, _) in AMOUNT_COLUMNS {
-                names.push(format!("{}.{c}", p.id));
-            }
-            if explain {
-                names.push(format!("{}.steps", p.id));
-            }
-        }
+        let names = result_columns(policies, keep, explain);
         let err = |e: &dyn std::fmt::Display| write_error("out", path, e);
         match format {
             Format::Parquet => {
