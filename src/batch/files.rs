@@ -1,5 +1,6 @@
 //! The files of a batch: claims read from CSV (the `csv` crate), Parquet (the `parquet` crate's
-//! Arrow reader) or JSON Lines (serde_json, numbers with their digits), chunk by chunk; results
+//! Arrow reader) or JSON Lines (serde_json, numbers with their digits), chunk by chunk (or from
+//! Arrow record batches in memory, as Parquet's are, for table.rs); results
 //! written as CSV or Parquet; and every output staged in a temporary file beside its destination,
 //! renamed into place only when the whole run has succeeded, so that no output is ever left
 //! half-written.
@@ -8,8 +9,8 @@ use super::claims::{Cell, Rows, COLUMNS, REQUIRED};
 use crate::error::Error;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type};
-use arrow_array::{Array, ArrayRef};
-use arrow_schema::DataType;
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Schema};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read as _, Write};
 use std::path::{Path, PathBuf};
@@ -51,17 +52,24 @@ fn wanted(keep: &[String]) -> Vec<&str> {
 
 /// A file's header lacks a column the run needs: the run stops before writing anything.
 fn check_header(path: &Path, present: impl Fn(&str) -> bool, keep: &[String]) -> Result<(), Error> {
-    for col in REQUIRED.iter().map(|c| c.name()).chain(keep.iter().map(String::as_str)) {
-        if !present(col) {
-            return Err(Error::new(
-                "missing_column",
-                col,
-                format_args!("理赔文件 {} 缺少“{col}”列", path.display()),
-                format_args!("the claims file {} has no column \"{col}\"", path.display()),
-            ));
-        }
+    let missing = |col: &str| {
+        Error::new(
+            "missing_column",
+            col,
+            format_args!("理赔文件 {} 缺少“{col}”列", path.display()),
+            format_args!("the claims file {} has no column \"{col}\"", path.display()),
+        )
+    };
+    check_columns(present, keep, missing)
+}
+
+/// Every required column and every kept one is there, or the error `missing` gives for the
+/// first that is not.
+fn check_columns(present: impl Fn(&str) -> bool, keep: &[String], missing: impl Fn(&str) -> Error) -> Result<(), Error> {
+    match REQUIRED.iter().map(|c| c.name()).chain(keep.iter().map(String::as_str)).find(|c| !present(c)) {
+        Some(col) => Err(missing(col)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Claims being read, chunk by chunk.
@@ -71,12 +79,15 @@ pub enum Claims {
     Csv { reader: csv::Reader<BufReader<File>>, map: Vec<Option<usize>>, size: u64, spare: Vec<Vec<csv::ByteRecord>> },
     Parquet { batches: parquet::arrow::arrow_reader::ParquetRecordBatchReader, map: Vec<Option<usize>>, rows: u64, done: u64, path: PathBuf },
     Json { lines: std::io::Lines<BufReader<File>>, wanted: Vec<String>, size: u64, read: u64, path: PathBuf },
+    /// Arrow record batches held in memory (table.rs), read as a Parquet file's are.
+    Table { batches: std::vec::IntoIter<RecordBatch>, map: Vec<Option<usize>>, width: usize, rows: u64, done: u64 },
 }
 
 /// A chunk of claims read, with the wanted columns of its rows.
 pub enum Chunk {
     Csv { records: Vec<csv::ByteRecord>, map: Vec<Option<usize>> },
-    Parquet { columns: Vec<Option<Text>>, rows: usize },
+    /// A record batch's (Parquet's, or one held in memory).
+    Arrow { columns: Vec<Option<Text>>, rows: usize },
     Json { rows: Vec<Result<serde_json::Map<String, serde_json::Value>, Error>>, wanted: Vec<String> },
 }
 
@@ -122,6 +133,16 @@ impl Claims {
         }
     }
 
+    /// Claims given as Arrow record batches (all of `schema`), in memory.
+    pub fn table(schema: &Schema, batches: &[RecordBatch], keep: &[String]) -> Result<Claims, Error> {
+        let fields = schema.fields();
+        let missing = |col: &str| Error::new("missing_column", col, format_args!("理赔表缺少“{col}”列"), format_args!("the claims table has no column \"{col}\""));
+        check_columns(|c| fields.iter().any(|f| f.name() == c), keep, missing)?;
+        let map = wanted(keep).iter().map(|w| fields.iter().position(|f| f.name() == w)).collect();
+        let rows = batches.iter().map(|b| b.num_rows() as u64).sum();
+        Ok(Claims::Table { batches: batches.to_vec().into_iter(), map, width: fields.len(), rows, done: 0 })
+    }
+
     /// Hands a chunk back once its rows are read, for its buffers to be reused.
     pub fn recycle(&mut self, chunk: Chunk) {
         if let (Claims::Csv { spare, .. }, Chunk::Csv { records, .. }) = (self, chunk) {
@@ -137,6 +158,7 @@ impl Claims {
             Claims::Csv { reader, size, .. } => (reader.position().byte(), *size),
             Claims::Parquet { rows, done, .. } => (*done, *rows),
             Claims::Json { size, read, .. } => (*read, *size),
+            Claims::Table { rows, done, .. } => (*done, *rows),
         }
     }
 
@@ -168,7 +190,17 @@ impl Claims {
                 )),
                 Some(Ok(batch)) => {
                     *done += batch.num_rows() as u64;
-                    Ok(Some(Chunk::Parquet { columns: map.iter().map(|m| m.map(|i| Text::of(batch.column(i)))).collect(), rows: batch.num_rows() }))
+                    Ok(Some(Chunk::of_batch(&batch, map)))
+                }
+            },
+            Claims::Table { batches, map, width, done, .. } => match batches.next() {
+                None => Ok(None),
+                Some(batch) if batch.num_columns() != *width => {
+                    Err(Error::new("invalid_claims", "claims", "理赔表各批次的列不一致", "the claims table's batches differ in their columns"))
+                }
+                Some(batch) => {
+                    *done += batch.num_rows() as u64;
+                    Ok(Some(Chunk::of_batch(&batch, map)))
                 }
             },
             Claims::Json { lines, wanted, read, path, .. } => {
@@ -311,11 +343,18 @@ fn date32(days: i32) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+impl Chunk {
+    /// A record batch's wanted columns (`map`: each wanted column's place in the batch).
+    fn of_batch(batch: &RecordBatch, map: &[Option<usize>]) -> Chunk {
+        Chunk::Arrow { columns: map.iter().map(|m| m.map(|i| Text::of(batch.column(i)))).collect(), rows: batch.num_rows() }
+    }
+}
+
 impl Rows for Chunk {
     fn len(&self) -> usize {
         match self {
             Chunk::Csv { records, .. } => records.len(),
-            Chunk::Parquet { rows, .. } => *rows,
+            Chunk::Arrow { rows, .. } => *rows,
             Chunk::Json { rows, .. } => rows.len(),
         }
     }
@@ -330,7 +369,7 @@ impl Rows for Chunk {
                     Err(_) => Cell::NotUtf8,
                 }
             }
-            Chunk::Parquet { columns, .. } => match columns.get(col) {
+            Chunk::Arrow { columns, .. } => match columns.get(col) {
                 Some(Some(text)) => text.cell(row),
                 _ => Cell::Absent,
             },

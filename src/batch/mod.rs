@@ -13,7 +13,8 @@
 //! in input order. With `--grouped` (rows of a person next to each other) persons are numbered as
 //! their rows come, and this runs over groups of about [`GROUP_ROWS`] rows at a time, in bounded
 //! memory. Every output is staged beside its destination and renamed into place only when the
-//! whole run has succeeded.
+//! whole run has succeeded. The same run serves record batches in memory (table.rs: Python,
+//! Spark), which are read as a Parquet file's are and whose results are kept as a table.
 //!
 //! A person is estimated under every pack or rejected: every pack's results and totals are over
 //! the same rows, so their differences are the packs' and nothing else.
@@ -71,23 +72,51 @@ pub struct Options {
     pub group_rows: Option<usize>,
 }
 
-/// A pack of the run.
-enum Held {
+/// A pack of a run: a bundled one, or one of its own.
+pub enum Pack {
     Bundled(&'static Policy),
     Own(Box<Policy>),
 }
 
-impl Held {
-    fn get(&self) -> &Policy {
+impl Pack {
+    /// A bundled pack's id (a JSON string) or a pack (a JSON object, whose `extends` names a
+    /// bundled pack).
+    pub fn of(value: &serde_json::Value) -> Result<Pack, Error> {
+        match value {
+            serde_json::Value::String(id) => bundled::by_id(id).map(Pack::Bundled),
+            _ => crate::load_policy(value).map(|p| Pack::Own(Box::new(p))),
+        }
+    }
+
+    pub fn get(&self) -> &Policy {
         match self {
-            Held::Bundled(p) => p,
-            Held::Own(p) => p,
+            Pack::Bundled(p) => p,
+            Pack::Own(p) => p,
         }
     }
 }
 
+/// The packs of a run are at least one, each id once (results' columns are named by pack id);
+/// `field` is where they were given (`shown` as the user wrote it).
+fn check_packs(policies: &[&Policy], field: &str, shown: &str) -> Result<(), Error> {
+    if policies.is_empty() {
+        return Err(Error::new("missing_field", field, format_args!("请至少指定一个政策包（{shown}）"), format_args!("name at least one policy pack ({shown})")));
+    }
+    for (i, p) in policies.iter().enumerate() {
+        if policies[..i].iter().any(|q| q.id == p.id) {
+            return Err(Error::new(
+                "duplicate_policy",
+                field,
+                format_args!("政策包 {} 指定了两次；结果的列以政策包 id 命名，须各不相同", p.id),
+                format_args!("policy {} is given twice; result columns are named by pack id, which must differ", p.id),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// `--policy` X: a pack file when a file of that name exists, else a bundled pack's id.
-fn load_policy(spec: &str) -> Result<Held, Error> {
+fn load_policy(spec: &str) -> Result<Pack, Error> {
     let path = std::path::Path::new(spec);
     if path.is_file() {
         let text = files::read_text(path, "policy")?;
@@ -99,9 +128,9 @@ fn load_policy(spec: &str) -> Result<Held, Error> {
                 format_args!("{spec} is not valid JSON (line {}, column {}): {}", e.line, e.column, e.en),
             )
         })?;
-        return Ok(Held::Own(Box::new(crate::load_policy(&value)?)));
+        return Ok(Pack::Own(Box::new(crate::load_policy(&value)?)));
     }
-    bundled::by_id(spec).map(Held::Bundled)
+    bundled::by_id(spec).map(Pack::Bundled)
 }
 
 /// The rows of a person no estimate was made for, and why: the row that caused it, with its
@@ -297,26 +326,14 @@ pub fn run(opts: &Options) -> Result<Summary, Error> {
 }
 
 fn run_here(opts: &Options) -> Result<Summary, Error> {
-    if opts.policies.is_empty() {
-        return Err(Error::new("missing_field", "policy", "请至少指定一个政策包（--policy）", "name at least one policy pack (--policy)"));
-    }
     let held = opts.policies.iter().map(|s| load_policy(s)).collect::<Result<Vec<_>, _>>()?;
-    let policies: Vec<&Policy> = held.iter().map(Held::get).collect();
-    for (i, p) in policies.iter().enumerate() {
-        if policies[..i].iter().any(|q| q.id == p.id) {
-            return Err(Error::new(
-                "duplicate_policy",
-                "policy",
-                format_args!("政策包 {} 指定了两次；结果的列以政策包 id 命名，须各不相同", p.id),
-                format_args!("policy {} is given twice; result columns are named by pack id, which must differ", p.id),
-            ));
-        }
-    }
+    let policies: Vec<&Policy> = held.iter().map(Pack::get).collect();
+    check_packs(&policies, "policy", "--policy")?;
     let out_format = files::Format::of(&opts.out, "out")?;
     if out_format == files::Format::JsonLines {
         return Err(Error::new("unsupported_format", "out", "结果文件只能是 .csv 或 .parquet", "the results file must be .csv or .parquet"));
     }
-    let mut claims = Claims::open(&opts.claims, &opts.keep)?;
+    let claims = Claims::open(&opts.claims, &opts.keep)?;
 
     let (results_stage, results_file) = Staged::create(&opts.out, "out")?;
     let mut results = write::Results::new(results_file, out_format, &opts.out, &policies, &opts.keep, opts.explain)?;
@@ -332,8 +349,53 @@ fn run_here(opts: &Options) -> Result<Summary, Error> {
         None => None,
     };
 
+    let plan = Plan { grouped: opts.grouped, group_rows: opts.group_rows.unwrap_or(GROUP_ROWS), explain: opts.explain, kept: opts.keep.len(), progress: opts.progress };
+    let (summary, first_rejects) = estimate_all(claims, &policies, &plan, &mut results, rejects.as_mut().map(|(_, w)| w))?;
+    results.close()?;
+    if let Some((stage, w)) = rejects {
+        w.close()?;
+        stage.commit()?;
+    } else if summary.rows_rejected > 0 {
+        // No rejects file asked for: the first few reasons, so that nothing is silently lost.
+        eprintln!("{} 行被拒绝 (rows rejected); 用 --rejects FILE 列出全部 (list them all with --rejects FILE):", summary.rows_rejected);
+        for line in &first_rejects {
+            eprintln!("  {line}");
+        }
+    }
+    results_stage.commit()?;
+    if let (Some((stage, mut file)), Some(path)) = (summary_stage, &opts.summary) {
+        use std::io::Write;
+        let mut text = serde_json::to_string_pretty(&summary.json()).map_err(crate::report::cannot_write)?;
+        text.push('\n');
+        file.write_all(text.as_bytes()).map_err(|e| files::write_error("summary", path, e))?;
+        drop(file);
+        stage.commit()?;
+    }
+    Ok(summary)
+}
+
+/// How a run goes: the command line's options that are not about files.
+struct Plan {
+    grouped: bool,
+    group_rows: usize,
+    explain: bool,
+    /// Kept columns.
+    kept: usize,
+    progress: bool,
+}
+
+/// Every row of `claims` estimated under `policies`, written to `results`, or to `rejects` (when
+/// given) with why; the summary, and the first few reasons (for standard error, without a
+/// rejects file). The files' `yibao batch` and the in-memory table.rs both run this.
+fn estimate_all(
+    mut claims: Claims,
+    policies: &[&Policy],
+    plan: &Plan,
+    results: &mut write::Results,
+    mut rejects: Option<&mut write::Rejects>,
+) -> Result<(Summary, Vec<String>), Error> {
     let (at0, size) = claims.progress();
-    let bar = progress(opts.progress, size);
+    let bar = progress(plan.progress, size);
     let mut summary = Summary { policies: policies.iter().map(|p| (p.id.clone(), p.name.clone(), Tally::default())).collect(), ..Summary::default() };
     let mut first_rejects: Vec<String> = Vec::new();
     let mut group = Group::default();
@@ -342,7 +404,7 @@ fn run_here(opts: &Options) -> Result<Summary, Error> {
     let mut finished: FxHashSet<Box<str>> = FxHashSet::default();
     let mut last: Option<u32> = None;
     let mut number: u64 = 0;
-    let kept = opts.keep.len();
+    let kept = plan.kept;
     // The file is read on a thread of its own, a few chunks ahead, while the chunks already
     // read are parsed on all cores (reading CSV records is sequential; everything after is not).
     // A chunk goes back to the reader once parsed, for its buffers to be reused.
@@ -369,7 +431,7 @@ fn run_here(opts: &Options) -> Result<Summary, Error> {
             let (chunk, (at, of)) = next?;
             let read = |i: usize| Row::new(claims::read(&chunk, i, kept));
             number += chunk.len() as u64;
-            if !opts.grouped {
+            if !plan.grouped {
                 if group.rows.capacity() == 0 {
                     // Room for every row at once (from the file's size and this chunk's rows), so
                     // that millions of rows are not moved again and again as the list grows.
@@ -384,11 +446,11 @@ fn run_here(opts: &Options) -> Result<Summary, Error> {
                     if let Some(id) = row.person_id() {
                         let known = group.index.get(id).copied();
                         // A group ends between two persons once it is large enough.
-                        if known.is_none() && group.rows.len() >= opts.group_rows.unwrap_or(GROUP_ROWS) {
+                        if known.is_none() && group.rows.len() >= plan.group_rows {
                             finished.extend(group.ids.iter().cloned());
                             let done = std::mem::take(&mut group);
                             group.before = done.before + done.rows.len() as u64;
-                            finish(done, true, &policies, opts.explain, &mut results, &mut rejects, &mut summary, &mut first_rejects)?;
+                            finish(done, true, policies, plan.explain, results, rejects.as_deref_mut(), &mut summary, &mut first_rejects)?;
                             last = None;
                         }
                         let known = group.index.get(id).copied();
@@ -423,31 +485,10 @@ fn run_here(opts: &Options) -> Result<Summary, Error> {
         Ok(())
     })?;
     bar.set_message("测算中 estimating");
-    finish(group, opts.grouped, &policies, opts.explain, &mut results, &mut rejects, &mut summary, &mut first_rejects)?;
+    finish(group, plan.grouped, policies, plan.explain, results, rejects, &mut summary, &mut first_rejects)?;
     bar.finish_and_clear();
-
     summary.rows_in = number;
-    results.close()?;
-    if let Some((stage, w)) = rejects {
-        w.close()?;
-        stage.commit()?;
-    } else if summary.rows_rejected > 0 {
-        // No rejects file asked for: the first few reasons, so that nothing is silently lost.
-        eprintln!("{} 行被拒绝 (rows rejected); 用 --rejects FILE 列出全部 (list them all with --rejects FILE):", summary.rows_rejected);
-        for line in &first_rejects {
-            eprintln!("  {line}");
-        }
-    }
-    results_stage.commit()?;
-    if let (Some((stage, mut file)), Some(path)) = (summary_stage, &opts.summary) {
-        use std::io::Write;
-        let mut text = serde_json::to_string_pretty(&summary.json()).map_err(crate::report::cannot_write)?;
-        text.push('\n');
-        file.write_all(text.as_bytes()).map_err(|e| files::write_error("summary", path, e))?;
-        drop(file);
-        stage.commit()?;
-    }
-    Ok(summary)
+    Ok((summary, first_rejects))
 }
 
 fn too_many() -> Error {
@@ -473,7 +514,7 @@ fn finish(
     policies: &[&Policy],
     explain: bool,
     results: &mut write::Results,
-    rejects: &mut Option<(Staged, write::Rejects)>,
+    mut rejects: Option<&mut write::Rejects>,
     summary: &mut Summary,
     first_rejects: &mut Vec<String>,
 ) -> Result<(), Error> {
@@ -595,7 +636,7 @@ fn finish(
             let number = group.number(i);
             first_rejects.push(format!("第 {number} 行 (row {number}) {column} [{code}] {message}"));
         }
-        if let Some((_, w)) = rejects.as_mut() {
+        if let Some(w) = rejects.as_deref_mut() {
             w.row(group.number(i), row.claim_id(), column, code, &message)?;
         }
     }
@@ -663,9 +704,7 @@ impl Group {
     }
 }
 
-/// A person's first fault in their rows, if any: a row that could not be read, a category that
-/// differs from their first row's, more visits than a case may have.
-/// A person whose rows name two categories (shared with the in-memory path, table.rs).
+/// A person whose rows name two categories.
 fn inconsistent_category(first: crate::vocabulary::Category, here: crate::vocabulary::Category) -> Error {
     use crate::vocabulary::Vocabulary;
     Error::new(
@@ -676,7 +715,7 @@ fn inconsistent_category(first: crate::vocabulary::Category, here: crate::vocabu
     )
 }
 
-/// A person with more rows than one estimate takes (shared with table.rs).
+/// A person with more rows than one estimate takes.
 fn too_many_rows() -> Error {
     Error::new(
         "too_many_visits",
@@ -686,6 +725,8 @@ fn too_many_rows() -> Error {
     )
 }
 
+/// A person's first fault in their rows, if any: a row that could not be read, a category that
+/// differs from their first row's, more visits than a case may have.
 fn person_fault(rows: &[Row], mine: &[u32]) -> Option<Cause> {
     let mut category = None;
     for (k, &r) in mine.iter().enumerate() {
@@ -774,12 +815,7 @@ fn in_fen(a: &Amounts) -> Option<[i64; 9]> {
 /// that column; `person.conditions[j]` the row that first named that condition; anything else
 /// the person's first row. With several packs the message names the pack.
 fn place(case: &Case, policies: &[&Policy], p: usize, e: Error) -> Cause {
-    place_in(case.rows, &case.condition_rows, policies, p, e)
-}
-
-/// [`place`] for a person's `rows` (their rows in file order) and `condition_rows` (for each of
-/// their conditions, the row that first named it): shared with the in-memory path (table.rs).
-fn place_in(rows: &[u32], condition_rows: &[u32], policies: &[&Policy], p: usize, e: Error) -> Cause {
+    let (rows, condition_rows) = (case.rows, &case.condition_rows);
     let path = e.path.clone();
     let (row, column) = if let Some(rest) = path.strip_prefix("visits[") {
         let (index, field) = rest.split_once(']').unwrap_or((rest, ""));

@@ -7,7 +7,7 @@ use super::summary::{Paid, PAID_COLUMNS};
 use super::Row;
 use crate::error::Error;
 use crate::policy::Policy;
-use arrow_array::builder::StringBuilder;
+use arrow_array::builder::{StringBuilder, UInt64Builder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
@@ -82,6 +82,31 @@ impl View<'_> {
         out
     }
 
+    /// The rows `rows` (estimated) as record batches of [`PIECE`] rows, formatted on all cores.
+    fn batches(&self, rows: &[usize], schema: &SchemaRef) -> Vec<Result<RecordBatch, String>> {
+        rows.par_chunks(PIECE)
+            .map(|piece| {
+                let mut builders: Vec<StringBuilder> = schema.fields().iter().map(|_| StringBuilder::with_capacity(piece.len(), piece.len() * 12)).collect();
+                let (mut buf, mut ends) = (Vec::new(), Vec::new());
+                let paid = self.gather(piece);
+                for (&i, a) in piece.iter().zip(paid.chunks(self.policies)) {
+                    buf.clear();
+                    ends.clear();
+                    self.cells(i, a, &mut buf, &mut ends);
+                    let mut from = 0;
+                    for (b, &end) in builders.iter_mut().zip(&ends) {
+                        // Every cell is UTF-8: ids and kept cells were read as text, the rest
+                        // is written here.
+                        b.append_value(String::from_utf8_lossy(&buf[from..end]));
+                        from = end;
+                    }
+                }
+                let columns: Vec<ArrayRef> = builders.iter_mut().map(|b| Arc::new(b.finish()) as ArrayRef).collect();
+                RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())
+            })
+            .collect()
+    }
+
     /// The estimated rows.
     fn estimated(&self) -> Vec<usize> {
         self.slots.iter().enumerate().filter_map(|(i, &s)| (s != REJECTED).then_some(i)).collect()
@@ -122,10 +147,16 @@ fn date(buf: &mut Vec<u8>, ordinal: u32) {
     buf.extend_from_slice(&[d(y / 1000), d(y / 100), d(y / 10), d(y), b'-', d(m / 10), d(m), b'-', d(day / 10), d(day)]);
 }
 
-/// The results file being written.
+/// The results being written: a file, or a table in memory (table.rs).
 pub(super) enum Results {
     Csv { out: BufWriter<File>, path: PathBuf },
     Parquet { out: Box<ArrowWriter<File>>, schema: SchemaRef, path: PathBuf },
+    Table { batches: Vec<RecordBatch>, schema: SchemaRef },
+}
+
+/// The results' schema: every column text.
+fn text_schema(names: &[String]) -> SchemaRef {
+    Arc::new(Schema::new(names.iter().map(|n| Field::new(n, DataType::Utf8, false)).collect::<Vec<_>>()))
 }
 
 /// Rows formatted by one worker at a time.
@@ -137,7 +168,7 @@ impl Results {
         let err = |e: &dyn std::fmt::Display| write_error("out", path, e);
         match format {
             Format::Parquet => {
-                let schema: SchemaRef = Arc::new(Schema::new(names.iter().map(|n| Field::new(n, DataType::Utf8, false)).collect::<Vec<_>>()));
+                let schema = text_schema(&names);
                 let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
                 let out = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| err(&e))?;
                 Ok(Results::Parquet { out: Box::new(out), schema, path: path.to_owned() })
@@ -149,6 +180,19 @@ impl Results {
                 out.write_all(&w.into_inner().map_err(|e| err(&e))?).map_err(|e| err(&e))?;
                 Ok(Results::Csv { out, path: path.to_owned() })
             }
+        }
+    }
+
+    /// Results kept in memory, as one record batch (see [`Results::into_table`]).
+    pub fn table(policies: &[&Policy], keep: &[String]) -> Results {
+        Results::Table { batches: Vec::new(), schema: text_schema(&result_columns(policies, keep, false)) }
+    }
+
+    /// The results kept in memory, as one record batch.
+    pub fn into_table(self) -> Result<RecordBatch, Error> {
+        match self {
+            Results::Table { batches, schema } => arrow_select::concat::concat_batches(&schema, &batches).map_err(|e| internal(&e)),
+            _ => Err(internal(&"not a table")),
         }
     }
 
@@ -203,32 +247,16 @@ impl Results {
             }
             Results::Parquet { out, schema, path } => {
                 for window in rows.chunks(PIECE * 8) {
-                    let batches: Vec<Result<RecordBatch, String>> = window
-                        .par_chunks(PIECE)
-                        .map(|piece| {
-                            let mut builders: Vec<StringBuilder> = schema.fields().iter().map(|_| StringBuilder::with_capacity(piece.len(), piece.len() * 12)).collect();
-                            let (mut buf, mut ends) = (Vec::new(), Vec::new());
-                            let amounts = view.gather(piece);
-                            for (&i, a) in piece.iter().zip(amounts.chunks(view.policies)) {
-                                buf.clear();
-                                ends.clear();
-                                view.cells(i, a, &mut buf, &mut ends);
-                                let mut from = 0;
-                                for (b, &end) in builders.iter_mut().zip(&ends) {
-                                    // Every cell is UTF-8: ids and kept cells were read as
-                                    // text, the rest is written here.
-                                    b.append_value(String::from_utf8_lossy(&buf[from..end]));
-                                    from = end;
-                                }
-                            }
-                            let columns: Vec<ArrayRef> = builders.iter_mut().map(|b| Arc::new(b.finish()) as ArrayRef).collect();
-                            RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())
-                        })
-                        .collect();
-                    for batch in batches {
+                    for batch in view.batches(window, schema) {
                         let batch = batch.map_err(|e| write_error("out", path, e))?;
                         out.write(&batch).map_err(|e| write_error("out", path, e))?;
                     }
+                }
+                Ok(())
+            }
+            Results::Table { batches, schema } => {
+                for batch in view.batches(&rows, schema) {
+                    batches.push(batch.map_err(|e| internal(&e))?);
                 }
                 Ok(())
             }
@@ -242,29 +270,84 @@ impl Results {
                 out.into_inner().map_err(|e| write_error("out", &path, e.error()))?.sync_all().map_err(|e| write_error("out", &path, e))
             }
             Results::Parquet { out, path, .. } => out.close().map(|_| ()).map_err(|e| write_error("out", &path, e)),
+            Results::Table { .. } => Ok(()),
         }
     }
 }
 
-/// The rejects file: row, claim_id, column, code, message (Chinese, then English in brackets).
-pub(super) struct Rejects {
-    out: csv::Writer<BufWriter<File>>,
-    path: PathBuf,
+/// The rejected rows — row, claim_id (the row's number when it has none), column, code, message
+/// (Chinese, then English in brackets) — in a file, or in a table in memory (table.rs).
+pub(super) enum Rejects {
+    File { out: csv::Writer<BufWriter<File>>, path: PathBuf },
+    Table(Box<RejectsTable>),
+}
+
+#[derive(Default)]
+pub(super) struct RejectsTable {
+    row: UInt64Builder,
+    claim_id: StringBuilder,
+    column: StringBuilder,
+    code: StringBuilder,
+    message: StringBuilder,
 }
 
 impl Rejects {
     pub fn new(file: File, path: &Path) -> Result<Rejects, Error> {
         let mut out = csv::Writer::from_writer(BufWriter::new(file));
         out.write_record(["row", "claim_id", "column", "code", "message"]).map_err(|e| write_error("rejects", path, e))?;
-        Ok(Rejects { out, path: path.to_owned() })
+        Ok(Rejects::File { out, path: path.to_owned() })
+    }
+
+    pub fn table() -> Rejects {
+        Rejects::Table(Box::default())
     }
 
     pub fn row(&mut self, number: u64, claim_id: Option<&str>, column: &str, code: &str, message: &str) -> Result<(), Error> {
         let n = number.to_string();
-        self.out.write_record([n.as_str(), claim_id.unwrap_or(&n), column, code, message]).map_err(|e| write_error("rejects", &self.path, e))
+        match self {
+            Rejects::File { out, path } => out.write_record([n.as_str(), claim_id.unwrap_or(&n), column, code, message]).map_err(|e| write_error("rejects", path, e)),
+            Rejects::Table(t) => {
+                t.row.append_value(number);
+                t.claim_id.append_value(claim_id.unwrap_or(&n));
+                t.column.append_value(column);
+                t.code.append_value(code);
+                t.message.append_value(message);
+                Ok(())
+            }
+        }
     }
 
-    pub fn close(mut self) -> Result<(), Error> {
-        self.out.flush().map_err(|e| write_error("rejects", &self.path, e))
+    pub fn close(self) -> Result<(), Error> {
+        match self {
+            Rejects::File { mut out, path } => out.flush().map_err(|e| write_error("rejects", &path, e)),
+            Rejects::Table(_) => Ok(()),
+        }
+    }
+
+    /// The rejects kept in memory, as one record batch (`row` a number, the rest text).
+    pub fn into_table(self) -> Result<RecordBatch, Error> {
+        let Rejects::Table(mut t) = self else { return Err(internal(&"not a table")) };
+        let text = |n: &str| Field::new(n, DataType::Utf8, false);
+        let schema = Schema::new(vec![Field::new("row", DataType::UInt64, false), text("claim_id"), text("column"), text("code"), text("message")]);
+        let columns: Vec<ArrayRef> =
+            vec![Arc::new(t.row.finish()), Arc::new(t.claim_id.finish()), Arc::new(t.column.finish()), Arc::new(t.code.finish()), Arc::new(t.message.finish())];
+        RecordBatch::try_new(Arc::new(schema), columns).map_err(|e| internal(&e))
+    }
+}
+
+/// A table in memory that cannot be put together: an engine defect.
+fn internal(e: &dyn std::fmt::Display) -> Error {
+    Error::new("internal_guard", "", format_args!("无法组装结果表：{e}"), format_args!("cannot assemble the results table: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn amounts_are_written_as_the_summary_writes_them() {
+        for f in [0_i64, 5, 10, 99, 100, 123_456, -1, -1205, i64::MAX, i64::MIN] {
+            let mut buf = Vec::new();
+            super::fen(&mut buf, f);
+            assert_eq!(String::from_utf8(buf).unwrap(), super::super::summary::yuan(i128::from(f)), "{f}");
+        }
     }
 }
