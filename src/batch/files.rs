@@ -80,7 +80,7 @@ pub enum Claims {
     Parquet { batches: parquet::arrow::arrow_reader::ParquetRecordBatchReader, map: Vec<Option<usize>>, rows: u64, done: u64, path: PathBuf },
     Json { lines: std::io::Lines<BufReader<File>>, wanted: Vec<String>, size: u64, read: u64, path: PathBuf },
     /// Arrow record batches held in memory (table.rs), read as a Parquet file's are.
-    Table { batches: std::vec::IntoIter<RecordBatch>, map: Vec<Option<usize>>, width: usize, rows: u64, done: u64 },
+    Table { batches: Vec<RecordBatch>, next: usize, map: Vec<Option<usize>>, width: usize, rows: u64, done: u64 },
 }
 
 /// A chunk of claims read, with the wanted columns of its rows.
@@ -140,7 +140,7 @@ impl Claims {
         check_columns(|c| fields.iter().any(|f| f.name() == c), keep, missing)?;
         let map = wanted(keep).iter().map(|w| fields.iter().position(|f| f.name() == w)).collect();
         let rows = batches.iter().map(|b| b.num_rows() as u64).sum();
-        Ok(Claims::Table { batches: batches.to_vec().into_iter(), map, width: fields.len(), rows, done: 0 })
+        Ok(Claims::Table { batches: batches.to_vec(), next: 0, map, width: fields.len(), rows, done: 0 })
     }
 
     /// Hands a chunk back once its rows are read, for its buffers to be reused.
@@ -193,14 +193,14 @@ impl Claims {
                     Ok(Some(Chunk::of_batch(&batch, map)))
                 }
             },
-            Claims::Table { batches, map, width, done, .. } => match batches.next() {
+            Claims::Table { batches, next, map, width, done, .. } => match batches.get(*next).inspect(|_| *next += 1) {
                 None => Ok(None),
                 Some(batch) if batch.num_columns() != *width => {
                     Err(Error::new("invalid_claims", "claims", "理赔表各批次的列不一致", "the claims table's batches differ in their columns"))
                 }
                 Some(batch) => {
                     *done += batch.num_rows() as u64;
-                    Ok(Some(Chunk::of_batch(&batch, map)))
+                    Ok(Some(Chunk::of_batch(batch, map)))
                 }
             },
             Claims::Json { lines, wanted, read, path, .. } => {

@@ -278,7 +278,7 @@ impl Results {
 /// The rejected rows — row, claim_id (the row's number when it has none), column, code, message
 /// (Chinese, then English in brackets) — in a file, or in a table in memory (table.rs).
 pub(super) enum Rejects {
-    File { out: csv::Writer<BufWriter<File>>, path: PathBuf },
+    File { out: Box<csv::Writer<BufWriter<File>>>, path: PathBuf },
     Table(Box<RejectsTable>),
 }
 
@@ -295,7 +295,7 @@ impl Rejects {
     pub fn new(file: File, path: &Path) -> Result<Rejects, Error> {
         let mut out = csv::Writer::from_writer(BufWriter::new(file));
         out.write_record(["row", "claim_id", "column", "code", "message"]).map_err(|e| write_error("rejects", path, e))?;
-        Ok(Rejects::File { out, path: path.to_owned() })
+        Ok(Rejects::File { out: Box::new(out), path: path.to_owned() })
     }
 
     pub fn table() -> Rejects {
