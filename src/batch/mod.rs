@@ -676,13 +676,21 @@ fn persons_by_count(group: &Group) -> (Vec<u32>, Vec<u32>) {
 /// are compared too, and should two ids share a hash, those rows are sorted by id as well.
 /// Gives the persons' rows as [`persons_by_count`] does.
 fn persons_by_sort(rows: &[Row], hash: impl Fn(&str) -> u64 + Sync) -> (Vec<u32>, Vec<u32>) {
-    let mut keys: Vec<(u64, u32)> = rows.par_iter().enumerate().filter_map(|(i, r)| r.person_id().map(|id| (hash(id), i as u32))).collect();
+    // Every row's key, the rows without a person id too (under the last hash, taken out after
+    // the sort), so that the list is made in one piece on all cores and not in pieces joined.
+    const NONE: u64 = u64::MAX;
+    let mut keys: Vec<(u64, u32)> = rows.par_iter().enumerate().map(|(i, r)| (r.person_id().map_or(NONE, &hash), i as u32)).collect();
     keys.par_sort_unstable();
     let id = |k: &(u64, u32)| rows[k.1 as usize].person_id();
     let collided = keys.par_windows(2).any(|w| w[0].0 == w[1].0 && id(&w[0]) != id(&w[1]));
     if collided {
         keys.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id(a).cmp(&id(b))).then(a.1.cmp(&b.1)));
     }
+    // The rows without a person id are together: the first under the last hash (an id is
+    // sorted after none where a real id has that hash too).
+    let from = keys.partition_point(|k| k.0 < NONE);
+    let to = from + keys[from..].iter().take_while(|k| id(k).is_none()).count();
+    keys.drain(from..to);
     // A person starts where the hash changes (or, after a collision, the id).
     let mut starts: Vec<u32> = (0..keys.len())
         .into_par_iter()
@@ -862,6 +870,9 @@ mod tests {
         let want = vec![vec![1, 4, 7], vec![2, 5], vec![6]];
         assert_eq!(persons(&rows, |s| rustc_hash::FxBuildHasher.hash_one(s)), want);
         assert_eq!(persons(&rows, |_| 7), want);
+        // Ids with the hash under which the rows without one are sorted.
+        assert_eq!(persons(&rows, |_| u64::MAX), want);
+        assert_eq!(persons(&rows, |s| if s == "a" { u64::MAX } else { 1 }), want);
         assert_eq!(persons(&rows[..0], |_| 7), Vec::<Vec<u64>>::new());
     }
 }
