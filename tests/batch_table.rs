@@ -62,9 +62,18 @@ fn rows_of(batch: &RecordBatch) -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
+/// The rows of several record batches, one after the other.
+fn rows_of_all(batches: &[RecordBatch]) -> Vec<BTreeMap<String, String>> {
+    batches.iter().flat_map(rows_of).collect()
+}
+
 /// The CSV's rows as string columns (an empty cell a null), cut into batches of `size` rows.
 fn batches(size: usize) -> (Schema, Vec<RecordBatch>) {
-    let mut r = csv::Reader::from_reader(CLAIMS.as_bytes());
+    batches_of(CLAIMS, size)
+}
+
+fn batches_of(claims: &str, size: usize) -> (Schema, Vec<RecordBatch>) {
+    let mut r = csv::Reader::from_reader(claims.as_bytes());
     let header: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
     let records: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     let schema = Schema::new(header.iter().map(|h| Field::new(h, DataType::Utf8, true)).collect::<Vec<_>>());
@@ -103,7 +112,7 @@ fn the_table_run_equals_the_command_line() {
     for size in [1, 3, 100] {
         let (schema, batches) = batches(size);
         let got = table::run(&schema, &batches, &policies, &["note".to_owned()]).unwrap();
-        assert_eq!(rows_of(&got.results), want_rows, "batches of {size}");
+        assert_eq!(rows_of_all(&got.results), want_rows, "batches of {size}");
         assert_eq!(rows_of(&got.rejects), want_rejects, "batches of {size}");
         assert_eq!(got.summary.json(), want_summary, "batches of {size}");
     }
@@ -120,4 +129,43 @@ fn a_missing_column_and_packs_given_twice_stop_the_run() {
     let e = table::run(&schema, &batches, &[], &[]).err().unwrap();
     assert_eq!(e.code, "missing_field");
     assert_eq!(Pack::of(&json!("no-such-pack")).err().unwrap().code, "unknown_policy");
+}
+
+#[test]
+fn no_rows_all_rows_rejected_and_batches_that_differ() {
+    let gansu = Pack::of(&json!("gansu-2018")).unwrap();
+    let names = |schema: &arrow_schema::SchemaRef| schema.fields().iter().map(|f| f.name().clone()).collect::<Vec<_>>();
+    let columns = ["claim_id", "person_id", "date", "gansu-2018.in_scope", "gansu-2018.basic", "gansu-2018.critical_illness", "gansu-2018.medical_assistance", "gansu-2018.reimbursed", "gansu-2018.out_of_pocket"];
+
+    // No batches, and a batch of no rows: nothing estimated, the results' columns still named.
+    let (claims_schema, mut some) = batches(4);
+    for input in [Vec::new(), vec![some[0].slice(0, 0)]] {
+        let schema = &claims_schema;
+        let got = table::run(schema, &input, &[gansu.get()], &[]).unwrap();
+        assert_eq!(names(&got.results_schema), columns);
+        assert_eq!(rows_of_all(&got.results).len(), 0);
+        assert_eq!((got.rejects.num_rows(), got.summary.rows_in, got.summary.rows_estimated), (0, 0, 0));
+    }
+
+    // Every row rejected: no results, every row in the rejects, numbered over all the batches.
+    let header = CLAIMS.lines().next().unwrap();
+    let bad = format!("{header}\nc1,p1,ordinary,,inpatient,county,2024-08-01,-5,,,,,,,\nc2,p2,ordinary,,inpatient,county,2024-13-01,70,,,,,,,\n");
+    let (schema, input) = batches_of(&bad, 1);
+    let got = table::run(&schema, &input, &[gansu.get()], &[]).unwrap();
+    assert_eq!(names(&got.results_schema), columns);
+    assert_eq!(rows_of_all(&got.results).len(), 0);
+    let rejects: Vec<(String, String)> = rows_of(&got.rejects).iter().map(|r| (r["row"].clone(), r["code"].clone())).collect();
+    assert_eq!(rejects, [("1".to_owned(), "invalid_amount".to_owned()), ("2".to_owned(), "invalid_date".to_owned())]);
+    assert_eq!((got.summary.rows_in, got.summary.rows_rejected), (2, 2));
+
+    // A row estimated without a claim id is named by its number, over all the batches.
+    let unnamed = format!("{header}\nc1,p1,ordinary,,general_outpatient,township,2024-03-01,180,,,,,,,\n,p2,ordinary,,general_outpatient,village,2024-03-04,50,,,,,,,\n");
+    let (schema, input) = batches_of(&unnamed, 1);
+    let got = table::run(&schema, &input, &[gansu.get()], &[]).unwrap();
+    assert_eq!(rows_of_all(&got.results).iter().map(|r| r["claim_id"].clone()).collect::<Vec<_>>(), ["c1", "2"]);
+
+    // Batches whose columns differ stop the run.
+    some[1] = some[1].project(&[0, 1, 2, 3, 4, 5, 6, 7]).unwrap();
+    let e = table::run(&claims_schema, &some, &[gansu.get()], &[]).err().unwrap();
+    assert_eq!(e.code, "invalid_claims");
 }

@@ -233,9 +233,8 @@ struct ArrowStream {
 }
 
 impl ArrowStream {
-    fn of(batch: RecordBatch) -> ArrowStream {
-        let schema = batch.schema();
-        let reader: Box<dyn RecordBatchReader + Send> = Box::new(RecordBatchIterator::new(vec![Ok(batch)], schema));
+    fn of(schema: arrow_schema::SchemaRef, batches: Vec<RecordBatch>) -> ArrowStream {
+        let reader: Box<dyn RecordBatchReader + Send> = Box::new(RecordBatchIterator::new(batches.into_iter().map(Ok), schema));
         ArrowStream { stream: Mutex::new(Some(FFI_ArrowArrayStream::new(reader))) }
     }
 }
@@ -316,7 +315,8 @@ fn _batch(py: Python<'_>, table: &Bound<'_, PyAny>, policies: &Bound<'_, PyAny>,
     });
     let out = out.map_err(|e| raise(py, &e))?;
     let summary = to_py(py, &out.summary.json(), &decimal_type(py)?)?.unbind();
-    Ok((ArrowStream::of(out.results), ArrowStream::of(out.rejects), summary))
+    let rejects_schema = out.rejects.schema();
+    Ok((ArrowStream::of(out.results_schema, out.results), ArrowStream::of(rejects_schema, vec![out.rejects]), summary))
 }
 
 #[pymodule]

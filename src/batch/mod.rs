@@ -478,6 +478,15 @@ fn estimate_all(
                     group.rows.push(row);
                 }
             }
+            // Rows are numbered u32 within a group (and u32::MAX marks a row not estimated).
+            if group.rows.len() >= u32::MAX as usize {
+                return Err(Error::new(
+                    "too_many_rows",
+                    "claims",
+                    "一次最多测算 4,294,967,294 行；请将同一参保人的各行排在一起，并使用 --grouped",
+                    "at most 4,294,967,294 rows are estimated at once; put each person's rows together and use --grouped",
+                ));
+            }
             let _ = back.send(chunk);
             bar.set_length(of.max(at));
             bar.set_position(at);
@@ -555,7 +564,7 @@ fn finish(
                 let mut amounts = std::mem::take(&mut part.amounts);
                 amounts.clear();
                 amounts.resize(mine.len() * p_count, [0; 9]);
-                match estimate_person(rows, mine, policies, &mut amounts, steps) {
+                match estimate_person(rows, mine, policies, explain, &mut amounts, steps) {
                     Err(cause) => part.causes.push((p as u32, cause)),
                     Ok((category, visits)) => {
                         for (out, a) in paid.iter_mut().zip(&amounts) {
@@ -623,7 +632,7 @@ fn finish(
             (Some(c), _) if c.row as usize == i => (&c.error.path, c.error.code, c.error.message.as_str().into()),
             (_, Some(e)) => (&e.path, e.code, e.message.as_str().into()),
             (Some(c), None) => {
-                let at = group.rows_number(c.row);
+                let at = group.number(c.row as usize);
                 ("person_id", "person_rejected", format!("该参保人的第 {at} 行被拒绝，其全部就诊记录一并拒绝（all rows of this person are rejected with row {at}）").into())
             }
             (None, None) => {
@@ -640,7 +649,7 @@ fn finish(
             w.row(group.number(i), row.claim_id(), column, code, &message)?;
         }
     }
-    let view = write::View { before: group.before, rows: &group.rows, slots: &slots, paid: &paid, steps: &steps, policies: p_count };
+    let view = write::View { group: &group, slots: &slots, paid: &paid, steps: &steps, policies: p_count };
     results.write(&view)?;
     // Millions of rows' strings freed on all cores, not one by one.
     group.rows.into_par_iter().for_each(drop);
@@ -702,10 +711,6 @@ fn persons_by_sort(rows: &[Row], hash: impl Fn(&str) -> u64 + Sync) -> (Vec<u32>
 }
 
 impl Group {
-    fn rows_number(&self, row: u32) -> u64 {
-        self.number(row as usize)
-    }
-
     /// The 1-based number in the file of the group's row `i`.
     fn number(&self, i: usize) -> u64 {
         self.before + i as u64 + 1
@@ -756,9 +761,9 @@ fn person_fault(rows: &[Row], mine: &[u32]) -> Option<Cause> {
 }
 
 /// One person checked as a whole and estimated under every pack: their amounts in fen per row
-/// and pack written to `amounts` (and the steps as JSON to `steps`, with `--explain`), giving
+/// and pack written to `amounts` (and, when `explain`, the steps as JSON to `steps`), giving
 /// their category and visits (for the tallies); or the fault, placed on the row that caused it.
-fn estimate_person(rows: &[Row], mine: &[u32], policies: &[&Policy], amounts: &mut [[i64; 9]], steps: &mut [String]) -> Result<(Category, Vec<Visit>), Cause> {
+fn estimate_person(rows: &[Row], mine: &[u32], policies: &[&Policy], explain: bool, amounts: &mut [[i64; 9]], steps: &mut [String]) -> Result<(Category, Vec<Visit>), Cause> {
     if let Some(cause) = person_fault(rows, mine) {
         return Err(cause);
     }
@@ -780,7 +785,7 @@ fn estimate_person(rows: &[Row], mine: &[u32], policies: &[&Policy], amounts: &m
     let case = Case { data: Person { category, conditions, year_to_date: YearToDate::default() }, condition_rows, rows: mine };
     for (p, policy) in policies.iter().enumerate() {
         let place = |e: Error| place(&case, policies, p, e);
-        let estimated: Vec<Amounts> = if !steps.is_empty() {
+        let estimated: Vec<Amounts> = if explain {
             let est = estimate_of(&case.data, &visits, policy).map_err(place)?;
             for (k, v) in est.visits.iter().enumerate() {
                 steps[k * policies.len() + p] = serde_json::to_string(&v.steps).unwrap_or_default();

@@ -13,15 +13,17 @@ use super::{check_packs, estimate_all, write, Plan, GROUP_ROWS};
 use crate::error::Error;
 use crate::policy::Policy;
 use arrow_array::RecordBatch;
-use arrow_schema::Schema;
+use arrow_schema::{Schema, SchemaRef};
 
 pub use super::Pack;
 
-/// What a run gives: the estimated rows (batch.md's results columns, every cell text), the
+/// What a run gives: the estimated rows (batch.md's results columns, every cell text: record
+/// batches of `results_schema`, in input order, as they were formatted on all cores), the
 /// rejected rows (`row`, `claim_id`, `column`, `code`, `message`, as the rejects file), and
 /// the summary.
 pub struct Output {
-    pub results: RecordBatch,
+    pub results_schema: SchemaRef,
+    pub results: Vec<RecordBatch>,
     pub rejects: RecordBatch,
     pub summary: Summary,
 }
@@ -35,5 +37,6 @@ pub fn run(schema: &Schema, batches: &[RecordBatch], policies: &[&Policy], keep:
     let mut rejects = write::Rejects::table();
     let plan = Plan { grouped: false, group_rows: GROUP_ROWS, explain: false, kept: keep.len(), progress: false };
     let (summary, _) = estimate_all(claims, policies, &plan, &mut results, Some(&mut rejects))?;
-    Ok(Output { results: results.into_table()?, rejects: rejects.into_table()?, summary })
+    let (results_schema, results) = results.into_table()?;
+    Ok(Output { results_schema, results, rejects: rejects.into_table()?, summary })
 }

@@ -34,7 +34,9 @@ pub fn run(columns: &[String], policies: &[String], keep: &[String], input: impl
     let done = table::run(&schema, std::slice::from_ref(&batch), &packs, keep)?;
     let io = |e: std::io::Error| Error::new("io", "stdout", format_args!("无法写出结果：{e}"), format_args!("cannot write the results: {e}"));
     let mut out = std::io::BufWriter::new(out);
-    write_rows(&done.results, &mut out).map_err(io)?;
+    for batch in &done.results {
+        write_rows(batch, &mut out).map_err(io)?;
+    }
     out.flush().map_err(io)?;
     write_rows(&done.rejects, &mut err).map_err(io)?;
     Ok(done.summary)

@@ -1,10 +1,11 @@
 //! Writing a batch's results (CSV or Parquet, every column text: amounts with two decimals, as
-//! the contract writes them) and its rejects (CSV), rows in input order. The CSV rows of a group
-//! are formatted on all cores, in pieces written in order.
+//! the contract writes them) and its rejects (CSV), rows in input order; or keeping both as Arrow
+//! record batches in memory (table.rs). A group's rows are formatted on all cores, in pieces
+//! written in order.
 
 use super::files::{flush, write_error, Format};
 use super::summary::{Paid, PAID_COLUMNS};
-use super::Row;
+use super::Group;
 use crate::error::Error;
 use crate::policy::Policy;
 use arrow_array::builder::{StringBuilder, UInt64Builder};
@@ -19,18 +20,16 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-
 /// The slot of a row that was not estimated.
 pub(super) const REJECTED: u32 = u32::MAX;
 
 /// What a group's rows give the writers.
 pub(super) struct View<'a> {
-    /// The rows of the file before `rows` (a row without a claim id is named by its number).
-    pub before: u64,
-    pub rows: &'a [Row],
+    pub group: &'a Group,
     /// Each row's place in `paid` and `steps` (times the packs), or [`REJECTED`].
     pub slots: &'a [u32],
-    /// Per estimated row, per pack.
+    /// Per row of a person, per pack (the rows of persons not estimated are left at zero and
+    /// never read).
     pub paid: &'a [Paid],
     pub steps: &'a [String],
     pub policies: usize,
@@ -41,10 +40,10 @@ impl View<'_> {
     /// to `ends`.
     fn cells(&self, i: usize, paid: &[Paid], buf: &mut Vec<u8>, ends: &mut Vec<usize>) {
         let slot = self.slots[i] as usize;
-        let row = &self.rows[i];
+        let row = &self.group.rows[i];
         match row.claim_id() {
             Some(id) => buf.extend_from_slice(id.as_bytes()),
-            None => buf.extend_from_slice(itoa::Buffer::new().format(self.before + i as u64 + 1).as_bytes()),
+            None => buf.extend_from_slice(itoa::Buffer::new().format(self.group.number(i)).as_bytes()),
         }
         ends.push(buf.len());
         buf.extend_from_slice(row.person_id().unwrap_or_default().as_bytes());
@@ -183,15 +182,16 @@ impl Results {
         }
     }
 
-    /// Results kept in memory, as one record batch (see [`Results::into_table`]).
+    /// Results kept in memory (see [`Results::into_table`]).
     pub fn table(policies: &[&Policy], keep: &[String]) -> Results {
         Results::Table { batches: Vec::new(), schema: text_schema(&result_columns(policies, keep, false)) }
     }
 
-    /// The results kept in memory, as one record batch.
-    pub fn into_table(self) -> Result<RecordBatch, Error> {
+    /// The results kept in memory: their schema, and record batches of [`PIECE`] rows (not
+    /// joined into one: that would hold every result twice).
+    pub fn into_table(self) -> Result<(SchemaRef, Vec<RecordBatch>), Error> {
         match self {
-            Results::Table { batches, schema } => arrow_select::concat::concat_batches(&schema, &batches).map_err(|e| internal(&e)),
+            Results::Table { batches, schema } => Ok((schema, batches)),
             _ => Err(internal(&"not a table")),
         }
     }
