@@ -74,22 +74,44 @@ function freePort() {
   });
 }
 
-async function viaWebKitWebDriver() {
-  // WebKitWebDriver runs one MiniBrowser a session; MiniBrowser needs a display (xvfb-run).
+/** A WebKitWebDriver on a port of its own, once it answers. */
+async function startWebKitWebDriver() {
   const port = await freePort();
   const server = spawn('/usr/bin/WebKitWebDriver', [`--port=${port}`], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {
       await fetch(`${url}/status`);
-      break;
+      return { server, url };
     } catch (e) {
       if (i > 50) throw new Error(`WebKitWebDriver did not start: ${e}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+async function viaWebKitWebDriver() {
+  // WebKitWebDriver runs one MiniBrowser a session; MiniBrowser needs a display (xvfb-run).
+  let { server, url } = await startWebKitWebDriver();
   const caps = { browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } };
-  const session = () => new Builder().usingServer(url).withCapabilities(caps).build();
+  // Now and then (about one run in three on the build machines, after Chromium and Firefox ran)
+  // WebKitWebDriver never answers a new session: its MiniBrowser does not come up. Such a
+  // session is given up after TIMEOUT and asked for again from a fresh WebKitWebDriver, up to
+  // twice; a flow's own failures are not retried.
+  const session = async () => {
+    for (let attempt = 1; ; attempt++) {
+      const started = new Builder().usingServer(url).withCapabilities(caps).build();
+      let timer;
+      const timedOut = new Promise((r) => (timer = setTimeout(() => r(null), TIMEOUT)));
+      const d = await Promise.race([started, timedOut]);
+      clearTimeout(timer);
+      if (d) return d;
+      started.then((late) => late.quit(), () => {});
+      if (attempt === 3) throw new Error(`WebKitWebDriver gave no session in ${attempt} tries of ${TIMEOUT} ms`);
+      server.kill('SIGKILL');
+      ({ server, url } = await startWebKitWebDriver());
+    }
+  };
   const probe = await session();
   const version = (await probe.getCapabilities()).get('browserVersion');
   await probe.quit();
