@@ -86,24 +86,31 @@ impl View<'_> {
         rows.par_chunks(PIECE)
             .map(|piece| {
                 let mut builders: Vec<StringBuilder> = schema.fields().iter().map(|_| StringBuilder::with_capacity(piece.len(), piece.len() * 12)).collect();
-                let (mut buf, mut ends) = (Vec::new(), Vec::new());
-                let paid = self.gather(piece);
-                for (&i, a) in piece.iter().zip(paid.chunks(self.policies)) {
-                    buf.clear();
-                    ends.clear();
-                    self.cells(i, a, &mut buf, &mut ends);
-                    let mut from = 0;
-                    for (b, &end) in builders.iter_mut().zip(&ends) {
+                self.each_row(piece, |cells| {
+                    for (b, cell) in builders.iter_mut().zip(cells) {
                         // Every cell is UTF-8: ids and kept cells were read as text, the rest
                         // is written here.
-                        b.append_value(String::from_utf8_lossy(&buf[from..end]));
-                        from = end;
+                        b.append_value(String::from_utf8_lossy(cell));
                     }
-                }
+                    Ok(())
+                })?;
                 let columns: Vec<ArrayRef> = builders.iter_mut().map(|b| Arc::new(b.finish()) as ArrayRef).collect();
                 RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())
             })
             .collect()
+    }
+
+    /// Each of the rows `piece` (estimated), one after another, handed to `row` as its cells.
+    fn each_row(&self, piece: &[usize], mut row: impl FnMut(Cells) -> Result<(), String>) -> Result<(), String> {
+        let (mut buf, mut ends) = (Vec::new(), Vec::new());
+        let paid = self.gather(piece);
+        for (&i, a) in piece.iter().zip(paid.chunks(self.policies)) {
+            buf.clear();
+            ends.clear();
+            self.cells(i, a, &mut buf, &mut ends);
+            row(Cells { buf: &buf, ends: ends.iter(), from: 0 })?;
+        }
+        Ok(())
     }
 
     /// The estimated rows.
@@ -126,6 +133,24 @@ pub(super) fn result_columns(policies: &[&Policy], keep: &[String], explain: boo
         }
     }
     names
+}
+
+/// A row's cells, as [`View::cells`] wrote them: one buffer and where each cell ends.
+struct Cells<'a> {
+    buf: &'a [u8],
+    ends: std::slice::Iter<'a, usize>,
+    from: usize,
+}
+
+impl<'a> Iterator for Cells<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let end = *self.ends.next()?;
+        let cell = self.buf.get(self.from..end);
+        self.from = end;
+        cell
+    }
 }
 
 /// Fen as yuan with two decimals.
@@ -219,19 +244,12 @@ impl Results {
                         .par_chunks(PIECE)
                         .map(|piece| {
                             let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::with_capacity(piece.len() * 96));
-                            let (mut buf, mut ends) = (Vec::new(), Vec::new());
-                            let amounts = view.gather(piece);
-                            for (&i, a) in piece.iter().zip(amounts.chunks(view.policies)) {
-                                buf.clear();
-                                ends.clear();
-                                view.cells(i, a, &mut buf, &mut ends);
-                                let mut from = 0;
-                                for &end in &ends {
-                                    w.write_field(&buf[from..end]).map_err(|e| e.to_string())?;
-                                    from = end;
+                            view.each_row(piece, |cells| {
+                                for cell in cells {
+                                    w.write_field(cell).map_err(|e| e.to_string())?;
                                 }
-                                w.write_record(None::<&[u8]>).map_err(|e| e.to_string())?;
-                            }
+                                w.write_record(None::<&[u8]>).map_err(|e| e.to_string())
+                            })?;
                             w.into_inner().map_err(|e| e.to_string())
                         })
                         .collect();
