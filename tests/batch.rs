@@ -298,10 +298,29 @@ fn parquet_in_and_out_and_json_lines_give_what_csv_gives() {
     let (code, err) = yibao(&["batch", "--policy", POLICY, s(&d.join("claims.jsonl")), "--out", s(&d.join("out.parquet"))]);
     assert_eq!(code, 0, "{err}");
     // Results as Parquet: the same text in every column.
-    let file = std::fs::File::open(d.join("out.parquet")).unwrap();
-    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap();
-    let mut got: Vec<BTreeMap<String, String>> = Vec::new();
-    for batch in reader {
+    assert_eq!(read_parquet(&d.join("out.parquet")).1, want);
+
+    // Row groups written one per --grouped group (here one person each): the same rows.
+    let mut lines: Vec<&str> = CLAIMS.lines().skip(1).collect();
+    lines.sort_by_key(|l| l.split(',').nth(1).unwrap_or_default().to_owned());
+    std::fs::write(d.join("grouped.csv"), format!("{}\n{}\n", CLAIMS.lines().next().unwrap(), lines.join("\n"))).unwrap();
+    let opts = yibao::batch::Options { claims: d.join("grouped.csv"), out: d.join("grouped.parquet"), policies: vec![POLICY.to_owned()], grouped: true, group_rows: Some(1), ..Default::default() };
+    yibao::batch::run(&opts).unwrap();
+    let (row_groups, mut got) = read_parquet(&d.join("grouped.parquet"));
+    assert_eq!(row_groups, 3);
+    let mut want = want;
+    for rows in [&mut got, &mut want] {
+        rows.sort_by(|a, b| a["claim_id"].cmp(&b["claim_id"]));
+    }
+    assert_eq!(got, want);
+}
+
+/// A Parquet results file's row groups, and its rows as column → text.
+fn read_parquet(path: &Path) -> (usize, Vec<BTreeMap<String, String>>) {
+    let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(path).unwrap()).unwrap();
+    let row_groups = builder.metadata().num_row_groups();
+    let mut rows: Vec<BTreeMap<String, String>> = Vec::new();
+    for batch in builder.build().unwrap() {
         let batch = batch.unwrap();
         for i in 0..batch.num_rows() {
             let mut row = BTreeMap::new();
@@ -309,10 +328,10 @@ fn parquet_in_and_out_and_json_lines_give_what_csv_gives() {
                 let c = c.as_any().downcast_ref::<StringArray>().unwrap();
                 row.insert(f.name().clone(), c.value(i).to_owned());
             }
-            got.push(row);
+            rows.push(row);
         }
     }
-    assert_eq!(got, want);
+    (row_groups, rows)
 }
 
 #[test]

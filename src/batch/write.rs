@@ -11,9 +11,11 @@ use crate::policy::Policy;
 use arrow_array::builder::{StringBuilder, UInt64Builder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use parquet::arrow::arrow_writer::{compute_leaves, ArrowColumnChunk, ArrowRowGroupWriterFactory};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
 use rayon::prelude::*;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -174,8 +176,45 @@ fn date(buf: &mut Vec<u8>, ordinal: u32) {
 /// The results being written: a file, or a table in memory (table.rs).
 pub(super) enum Results {
     Csv { out: BufWriter<File>, path: PathBuf },
-    Parquet { out: Box<ArrowWriter<File>>, schema: SchemaRef, path: PathBuf },
+    Parquet { out: Box<ParquetOut>, schema: SchemaRef, path: PathBuf },
     Table { batches: Vec<RecordBatch>, schema: SchemaRef },
+}
+
+/// A Parquet results file, written a row group at a time with each column encoded on a worker of
+/// its own (parquet's ArrowColumnWriter): `ArrowWriter::write` encodes every column on the one
+/// thread that calls it, which made Parquet results 0.3 s slower than CSV for a million rows.
+pub(super) struct ParquetOut {
+    file: SerializedFileWriter<File>,
+    columns: ArrowRowGroupWriterFactory,
+    row_groups: usize,
+}
+
+impl ParquetOut {
+    /// `batches` (of `schema`) as the next row group.
+    fn row_group(&mut self, schema: &SchemaRef, batches: &[RecordBatch]) -> parquet::errors::Result<()> {
+        let writers = self.columns.create_column_writers(self.row_groups)?;
+        // The schema is flat (every column text), so each field is one leaf, one writer.
+        let chunks: Vec<parquet::errors::Result<ArrowColumnChunk>> = writers
+            .into_par_iter()
+            .zip(schema.fields().par_iter())
+            .enumerate()
+            .map(|(c, (mut writer, field))| {
+                for batch in batches {
+                    for leaf in compute_leaves(field, batch.column(c))? {
+                        writer.write(&leaf)?;
+                    }
+                }
+                writer.close()
+            })
+            .collect();
+        let mut group = self.file.next_row_group()?;
+        for chunk in chunks {
+            chunk?.append_to_row_group(&mut group)?;
+        }
+        group.close()?;
+        self.row_groups += 1;
+        Ok(())
+    }
 }
 
 /// The results' schema: every column text.
@@ -193,9 +232,13 @@ impl Results {
         match format {
             Format::Parquet => {
                 let schema = text_schema(&names);
-                let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
-                let out = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| err(&e))?;
-                Ok(Results::Parquet { out: Box::new(out), schema, path: path.to_owned() })
+                // No dictionary pages: ids are all different and amounts nearly so, and building
+                // dictionaries for them cost 0.2 s of a million rows for a file no smaller.
+                let props = WriterProperties::builder().set_compression(Compression::SNAPPY).set_dictionary_enabled(false).build();
+                // ArrowWriter sets the file up (the Arrow schema in its metadata); its row groups
+                // are then written by ParquetOut.
+                let (file, columns) = ArrowWriter::try_new(file, schema.clone(), Some(props)).and_then(ArrowWriter::into_serialized_writer).map_err(|e| err(&e))?;
+                Ok(Results::Parquet { out: Box::new(ParquetOut { file, columns, row_groups: 0 }), schema, path: path.to_owned() })
             }
             _ => {
                 let mut out = BufWriter::with_capacity(1 << 20, file);
@@ -264,11 +307,10 @@ impl Results {
                 })
             }
             Results::Parquet { out, schema, path } => {
-                for window in rows.chunks(PIECE * 8) {
-                    for batch in view.batches(window, schema) {
-                        let batch = batch.map_err(|e| write_error("out", path, e))?;
-                        out.write(&batch).map_err(|e| write_error("out", path, e))?;
-                    }
+                // A row group of up to 131,072 rows at a time (DuckDB's are 122,880).
+                for window in rows.chunks(PIECE * 16) {
+                    let batches = view.batches(window, schema).into_iter().collect::<Result<Vec<_>, _>>().map_err(|e| write_error("out", path, e))?;
+                    out.row_group(schema, &batches).map_err(|e| write_error("out", path, e))?;
                 }
                 Ok(())
             }
@@ -287,7 +329,7 @@ impl Results {
                 flush(&mut out, "out", &path)?;
                 out.into_inner().map_err(|e| write_error("out", &path, e.error()))?.sync_all().map_err(|e| write_error("out", &path, e))
             }
-            Results::Parquet { out, path, .. } => out.close().map(|_| ()).map_err(|e| write_error("out", &path, e)),
+            Results::Parquet { out, path, .. } => out.file.close().map(|_| ()).map_err(|e| write_error("out", &path, e)),
             Results::Table { .. } => Ok(()),
         }
     }
