@@ -64,6 +64,30 @@ def test_spark_leaves_rejected_persons_out_and_checks_columns(spark):
     assert (e.value.code, e.value.path) == ("missing_column", "total")
 
 
+def test_spark_batch_report_gives_the_rejects_and_loses_nothing(spark):
+    rows = claims(persons=6, seed=3)
+    p2 = [r["claim_id"] for r in rows if r["person_id"] == "p2"]
+    bad = next(i for i, r in enumerate(rows) if r["person_id"] == "p2")
+    rows[bad]["total"] = "-1"
+    report = yibao.spark.batch_report(frame(spark, rows, 2), ["gansu-2018", REFORM], partitions=3)
+    try:
+        results = report.results.collect()
+        rejects = {r["claim_id"]: r.asDict() for r in report.rejects.collect()}
+    finally:
+        report.unpersist()
+    # The same results as batch(), and every row either there or in the rejects.
+    want = {r["claim_id"]: r.asDict() for r in yibao.spark.batch(frame(spark, rows, 2), ["gansu-2018", REFORM]).collect()}
+    assert {r["claim_id"]: r.asDict() for r in results} == want
+    assert len(results) + len(rejects) == len(rows)
+    assert sorted(rejects) == sorted(p2)
+    bad_id = rows[bad]["claim_id"]
+    assert (rejects[bad_id]["column"], rejects[bad_id]["code"]) == ("total", "invalid_amount")
+    assert "负数" in rejects[bad_id]["message"] and "negative" in rejects[bad_id]["message"]
+    for claim in p2:
+        if claim != bad_id:
+            assert (rejects[claim]["column"], rejects[claim]["code"]) == ("person_id", "person_rejected")
+
+
 def yibao_bin():
     """The static command line the platform would ship to its workers (YIBAO_BIN, else the
     build of `make test`)."""
