@@ -313,6 +313,16 @@ fn parquet_in_and_out_and_json_lines_give_what_csv_gives() {
         rows.sort_by(|a, b| a["claim_id"].cmp(&b["claim_id"]));
     }
     assert_eq!(got, want);
+
+    // Every row rejected: a Parquet file of no rows, its columns still named.
+    let header = CLAIMS.lines().next().unwrap();
+    std::fs::write(d.join("bad.csv"), format!("{header}\nc1,p1,ordinary,,inpatient,county,2024-08-01,-5,,,,,,,\n")).unwrap();
+    let (code, err) = yibao(&["batch", "--policy", POLICY, s(&d.join("bad.csv")), "--out", s(&d.join("none.parquet"))]);
+    assert_eq!(code, 3, "{err}");
+    let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(d.join("none.parquet")).unwrap()).unwrap();
+    let names: Vec<String> = builder.schema().fields().iter().map(|f| f.name().clone()).collect();
+    assert_eq!(names[..4], ["claim_id", "person_id", "date", "example.in_scope"]);
+    assert_eq!(builder.metadata().file_metadata().num_rows(), 0);
 }
 
 /// A Parquet results file's row groups, and its rows as column → text.

@@ -86,6 +86,19 @@ def test_spark_batch_report_gives_the_rejects_and_loses_nothing(spark):
     for claim in p2:
         if claim != bad_id:
             assert (rejects[claim]["column"], rejects[claim]["code"]) == ("person_id", "person_rejected")
+            # The row that caused it by its claim_id (a partition's row numbers mean nothing).
+            assert f"claim {bad_id}" in rejects[claim]["message"] and bad_id in rejects[claim]["message"].split("（")[0]
+
+    # Every row rejected: no results, every claim in the rejects (a `with` block unpersists).
+    for r in rows:
+        r["total"] = "-1"
+    with yibao.spark.batch_report(frame(spark, rows, 2), "gansu-2018") as report:
+        assert report.results.count() == 0
+        assert sorted(r["claim_id"] for r in report.rejects.collect()) == sorted(r["claim_id"] for r in rows)
+    # A kept column the results have already is refused before anything runs.
+    with pytest.raises(yibao.YibaoError) as e:
+        yibao.spark.batch_report(frame(spark, rows, 2), "gansu-2018", keep=["date"])
+    assert (e.value.code, e.value.path) == ("invalid_value", "keep[0]")
 
 
 def yibao_bin():

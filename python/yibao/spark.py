@@ -47,6 +47,9 @@ def _plan(df: Any, policies: Union[Policy, Sequence[Policy]], keep: Iterable[str
     packs = [policies] if isinstance(policies, (str, Mapping)) else list(policies)
     ids = [_pack_id(p, i) for i, p in enumerate(packs)]
     keep = list(keep or [])
+    for i, k in enumerate(keep):
+        if k in ("claim_id", "person_id", "date") or k.startswith("__yibao") or k in keep[:i]:
+            raise _error("invalid_value", f"keep[{i}]", f"“{k}”不能作为保留列（结果已有此列，或重复）", f'"{k}" cannot be a kept column (the results have it already, or it is given twice)')
     for col in ["claim_id", "person_id", "category", "kind", "level", "date", "total", *keep]:
         if col not in df.columns:
             raise _error("missing_column", col, f"理赔表缺少“{col}”列", f'the claims table has no column "{col}"')
@@ -56,6 +59,17 @@ def _plan(df: Any, policies: Union[Policy, Sequence[Policy]], keep: Iterable[str
     ordered = df.withColumn(ORDER, F.monotonically_increasing_id())
     by_person = ordered.repartition(partitions, "person_id") if partitions else ordered.repartition("person_id")
     return _Plan(packs, keep, names, by_person.sortWithinPartitions("person_id", "date", ORDER))
+
+
+def _col(name: str) -> Any:
+    """A column by its name as it is (results' names have dots: ``gansu-2018.basic``)."""
+    from pyspark.sql import functions as F
+
+    return F.col("`" + name.replace("`", "``") + "`")
+
+
+def _person_rejected(claim: Any) -> str:
+    return f"该参保人的就诊记录 {claim} 被拒绝，其全部就诊记录一并拒绝（all rows of this person are rejected with claim {claim}）"
 
 
 def _text_schema(names: Sequence[str]) -> Any:
@@ -89,7 +103,8 @@ def batch(df: Any, policies: Union[Policy, Sequence[Policy]], *, keep: Iterable[
 
 class SparkBatchReport(NamedTuple):
     """What :func:`batch_report` gives: two DataFrames from one run, kept (``persist``) so that
-    using both does not estimate twice; :meth:`unpersist` lets it go."""
+    using both does not estimate twice; :meth:`unpersist` (or leaving a ``with`` block) lets it
+    go — using them after that runs the estimate again."""
 
     results: Any  # pyspark.sql.DataFrame: as batch() gives
     rejects: Any  # pyspark.sql.DataFrame: claim_id, column, code, message
@@ -98,16 +113,22 @@ class SparkBatchReport(NamedTuple):
     def unpersist(self) -> None:
         self.run.unpersist()
 
+    def __enter__(self) -> "SparkBatchReport":
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.unpersist()
+
 
 def batch_report(df: Any, policies: Union[Policy, Sequence[Policy]], *, keep: Iterable[str] | None = None, partitions: int | None = None) -> SparkBatchReport:
     """:func:`batch`, with the rejected rows: ``rejects`` has a row for every claim no estimate
     was made for — ``claim_id``, ``column`` (the column at fault, or ``person_id`` for the other
     rows of a rejected person), ``code`` and ``message`` (Chinese, then English), as the command
-    line's rejects file has them (without its row numbers: Spark's rows have none). Nothing is
-    lost: the claims' count is the results' plus the rejects'.
+    line's rejects file has them, but naming rows by ``claim_id`` (Spark's rows have no numbers:
+    every row needs its ``claim_id``). Nothing is lost: the claims' count is the results' plus
+    the rejects'.
     """
     from pyspark import StorageLevel
-    from pyspark.sql import functions as F
 
     plan = _plan(df, policies, keep, partitions)
     packs, keep_, names = plan.packs, plan.keep, plan.names
@@ -119,21 +140,30 @@ def batch_report(df: Any, policies: Union[Policy, Sequence[Policy]], *, keep: It
         got = [b for b in batches if b.num_rows]
         if not got:
             return
-        out = _batch_report(pa.Table.from_batches(got), packs, keep=keep_)
+        table = pa.Table.from_batches(got)
+        out = _batch_report(table, packs, keep=keep_)
         schema = pa.schema([pa.field(n, pa.string(), True) for n in columns])
         results, rejects = out.results, out.rejects
         nulls = lambda n: pa.nulls(n, pa.string())  # noqa: E731
-        found = {n: results.column(n) for n in names}
-        found.update({n: nulls(results.num_rows) for n in REJECT})
-        yield from pa.table([found[n] for n in columns], schema=schema).to_batches()
-        cells = {n: nulls(rejects.num_rows) for n in names}
-        cells.update({"claim_id": rejects.column("claim_id"), REJECT[0]: rejects.column("column"), REJECT[1]: rejects.column("code"), REJECT[2]: rejects.column("message")})
-        yield from pa.table([cells[n] for n in columns], schema=schema).to_batches()
+        # The results' columns by place (a kept column may share a name with nothing else, but
+        # places are what the schema above follows), then the three reject columns empty.
+        yield from pa.table(results.columns + [nulls(results.num_rows)] * len(REJECT), schema=schema).to_batches()
+        # A rejected person's other rows name the row that caused it by its place in this
+        # partition, which means nothing outside it: they name its claim_id instead (the
+        # cause is the person's first row rejected for a fault of its own, as the engine finds it).
+        rows, claims, codes = (rejects.column(c).to_pylist() for c in ("row", "claim_id", "code"))
+        person = table.column("person_id")
+        cause: dict = {}
+        for row, claim, code in zip(rows, claims, codes):
+            if code != "person_rejected":
+                cause.setdefault(person[row - 1].as_py(), claim)
+        messages = [_person_rejected(cause.get(person[row - 1].as_py())) if code == "person_rejected" else m for row, code, m in zip(rows, codes, rejects.column("message").to_pylist())]
+        cells = [rejects.column("claim_id")] + [nulls(rejects.num_rows)] * (len(names) - 1)
+        cells += [rejects.column("column"), rejects.column("code"), pa.array(messages, pa.string())]
+        yield from pa.table(cells, schema=schema).to_batches()
 
     both = plan.rows.mapInArrow(run, _text_schema(columns)).persist(StorageLevel.MEMORY_AND_DISK)
-    code = F.col(f"`{REJECT[1]}`")
-    results = both.where(code.isNull()).select(*[F.col(f"`{n}`") for n in names])
-    rejects = both.where(code.isNotNull()).select(
-        "claim_id", F.col(f"`{REJECT[0]}`").alias("column"), code.alias("code"), F.col(f"`{REJECT[2]}`").alias("message")
-    )
+    code = _col(REJECT[1])
+    results = both.where(code.isNull()).select(*[_col(n) for n in names])
+    rejects = both.where(code.isNotNull()).select(_col("claim_id"), _col(REJECT[0]).alias("column"), code.alias("code"), _col(REJECT[2]).alias("message"))
     return SparkBatchReport(results, rejects, both)

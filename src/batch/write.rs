@@ -186,15 +186,19 @@ pub(super) enum Results {
 pub(super) struct ParquetOut {
     file: SerializedFileWriter<File>,
     columns: ArrowRowGroupWriterFactory,
-    row_groups: usize,
 }
 
 impl ParquetOut {
     /// `batches` (of `schema`) as the next row group.
     fn row_group(&mut self, schema: &SchemaRef, batches: &[RecordBatch]) -> parquet::errors::Result<()> {
-        let writers = self.columns.create_column_writers(self.row_groups)?;
+        let writers = self.columns.create_column_writers(self.file.flushed_row_groups().len())?;
         // The schema is flat (every column text), so each field is one leaf, one writer.
-        let chunks: Vec<parquet::errors::Result<ArrowColumnChunk>> = writers
+        if writers.len() != schema.fields().len() {
+            return Err(parquet::errors::ParquetError::General(format!("{} column writers for {} columns", writers.len(), schema.fields().len())));
+        }
+        // Every column encoded before the row group is begun, so that an error leaves no row
+        // group half written.
+        let chunks: Vec<ArrowColumnChunk> = writers
             .into_par_iter()
             .zip(schema.fields().par_iter())
             .enumerate()
@@ -206,13 +210,12 @@ impl ParquetOut {
                 }
                 writer.close()
             })
-            .collect();
+            .collect::<parquet::errors::Result<_>>()?;
         let mut group = self.file.next_row_group()?;
         for chunk in chunks {
-            chunk?.append_to_row_group(&mut group)?;
+            chunk.append_to_row_group(&mut group)?;
         }
         group.close()?;
-        self.row_groups += 1;
         Ok(())
     }
 }
@@ -238,7 +241,7 @@ impl Results {
                 // ArrowWriter sets the file up (the Arrow schema in its metadata); its row groups
                 // are then written by ParquetOut.
                 let (file, columns) = ArrowWriter::try_new(file, schema.clone(), Some(props)).and_then(ArrowWriter::into_serialized_writer).map_err(|e| err(&e))?;
-                Ok(Results::Parquet { out: Box::new(ParquetOut { file, columns, row_groups: 0 }), schema, path: path.to_owned() })
+                Ok(Results::Parquet { out: Box::new(ParquetOut { file, columns }), schema, path: path.to_owned() })
             }
             _ => {
                 let mut out = BufWriter::with_capacity(1 << 20, file);
@@ -329,7 +332,8 @@ impl Results {
                 flush(&mut out, "out", &path)?;
                 out.into_inner().map_err(|e| write_error("out", &path, e.error()))?.sync_all().map_err(|e| write_error("out", &path, e))
             }
-            Results::Parquet { out, path, .. } => out.file.close().map(|_| ()).map_err(|e| write_error("out", &path, e)),
+            // On the disk before it is renamed into place, as the CSV is.
+            Results::Parquet { out, path, .. } => out.file.into_inner().map_err(|e| write_error("out", &path, e))?.sync_all().map_err(|e| write_error("out", &path, e)),
             Results::Table { .. } => Ok(()),
         }
     }
