@@ -406,6 +406,22 @@ c3,p2,ordinary,,general_outpatient,township,2024-03-03,60,,,,,,,
     assert!(rejects[1]["message"].contains("第 2 行") && rejects[1]["message"].contains("row 2"), "{}", rejects[1]["message"]);
 }
 
+#[test]
+fn a_level_no_pack_declares_is_rejected_naming_it() {
+    // Rows keep their level as its place among the packs' levels; one no pack declares is kept as
+    // text, so that the estimate refuses it by name.
+    let d = dir("levels");
+    let header = CLAIMS.lines().next().unwrap();
+    let claims = format!("{header}\nc1,p1,ordinary,,general_outpatient,township,2024-03-01,180,,,,,,,\nc2,p2,ordinary,,general_outpatient,private_clinic_of_a_very_long_name,2024-03-02,60,,,,,,,\n");
+    std::fs::write(d.join("claims.csv"), claims).unwrap();
+    let (code, err) = yibao(&["batch", "--policy", POLICY, s(&d.join("claims.csv")), "--out", s(&d.join("out.csv")), "--rejects", s(&d.join("rejects.csv"))]);
+    assert_eq!(code, 3, "{err}");
+    assert_eq!(read_csv(&d.join("out.csv")).iter().map(|r| r["claim_id"].as_str()).collect::<Vec<_>>(), ["c1"]);
+    let rejects = read_csv(&d.join("rejects.csv"));
+    assert_eq!((rejects[0]["claim_id"].as_str(), rejects[0]["column"].as_str(), rejects[0]["code"].as_str()), ("c2", "level", "unknown_level"));
+    assert!(rejects[0]["message"].contains("private_clinic_of_a_very_long_name"), "{}", rejects[0]["message"]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The property: batch results equal `yibao estimate` of each person's rows, to the fen.
 

@@ -158,9 +158,10 @@ struct Row {
     claim: Result<Compact, Box<Error>>,
 }
 
-/// A row's claim as kept until it is estimated: about half the size of a [`Claim`] and without an
-/// allocation of its own in the usual row (the level inline, amounts in fen); the engine's
-/// [`Visit`] is built from it when its person is estimated, on the worker that estimates them.
+/// A row's claim as kept until it is estimated: a third of the size of a [`Claim`] and without an
+/// allocation of its own in the usual row (the level as its place among the packs' levels,
+/// amounts in fen); the engine's [`Visit`] is built from it when its person is estimated, on the
+/// worker that estimates them.
 struct Compact {
     category: Category,
     kind: Kind,
@@ -171,13 +172,17 @@ struct Compact {
     out_of_catalog: i64,
     class_b_self_pay: i64,
     tcm: i64,
-    level: Short,
-    /// `None` for the usual row, which names no conditions and no referring level.
+    /// Its place in [`LevelIds`], or [`OTHER_LEVEL`] (the text is in `extra`).
+    level: u8,
+    /// `None` for the usual row, which names no conditions, no referring level and a level a
+    /// pack declares.
     extra: Option<Box<Extra>>,
 }
 
 /// The cells of a claim that most rows leave empty.
 struct Extra {
+    /// A level no pack of the run declares (the estimate refuses it, naming it).
+    level: Option<Box<str>>,
     referred_from: Option<Box<str>>,
     condition: Option<Box<str>>,
     conditions: Box<[Box<str>]>,
@@ -185,30 +190,22 @@ struct Extra {
 
 const NO_AMOUNT: i64 = -1;
 
-/// A short text (a level id) without an allocation; a longer one boxed.
-enum Short {
-    Inline(u8, [u8; 22]),
-    Boxed(Box<str>),
-}
+/// The hospital levels the run's packs declare, in order (at most 255; a row's level is kept as
+/// its place among them).
+struct LevelIds<'p>(Vec<&'p str>);
 
-impl Short {
-    fn new(s: &str) -> Short {
-        let b = s.as_bytes();
-        if b.len() <= 22 {
-            let mut a = [0u8; 22];
-            a[..b.len()].copy_from_slice(b);
-            Short::Inline(b.len() as u8, a)
-        } else {
-            Short::Boxed(Box::from(s))
-        }
-    }
+/// A row's level that is none of [`LevelIds`].
+const OTHER_LEVEL: u8 = u8::MAX;
 
-    fn as_str(&self) -> &str {
-        match self {
-            // Copied from a `&str` whole, so always UTF-8.
-            Short::Inline(n, a) => std::str::from_utf8(&a[..*n as usize]).unwrap_or_default(),
-            Short::Boxed(s) => s,
+impl<'p> LevelIds<'p> {
+    fn of(policies: &[&'p Policy]) -> LevelIds<'p> {
+        let mut ids: Vec<&str> = Vec::new();
+        for level in policies.iter().flat_map(|p| &p.levels.0) {
+            if !ids.contains(&level.id.as_str()) && ids.len() < usize::from(OTHER_LEVEL) {
+                ids.push(&level.id);
+            }
         }
+        LevelIds(ids)
     }
 }
 
@@ -223,8 +220,9 @@ fn money(fen: i64) -> Money {
 }
 
 impl Compact {
-    fn of(claim: Claim) -> Result<Compact, Box<Error>> {
+    fn of(claim: Claim, levels: &LevelIds) -> Result<Compact, Box<Error>> {
         let Claim { category, conditions, visit } = claim;
+        let level = levels.0.iter().position(|l| *l == visit.level).map_or(OTHER_LEVEL, |i| i as u8);
         let overflow = || Box::new(Error::from(crate::money::Overflow));
         let opt = |m: Option<Money>| m.map_or(Some(NO_AMOUNT), fen);
         Ok(Compact {
@@ -236,9 +234,10 @@ impl Compact {
             out_of_catalog: opt(visit.out_of_catalog).ok_or_else(overflow)?,
             class_b_self_pay: opt(visit.class_b_self_pay).ok_or_else(overflow)?,
             tcm: fen(visit.tcm).ok_or_else(overflow)?,
-            level: Short::new(&visit.level),
-            extra: (visit.referred_from.is_some() || visit.condition.is_some() || !conditions.is_empty()).then(|| {
+            level,
+            extra: (level == OTHER_LEVEL || visit.referred_from.is_some() || visit.condition.is_some() || !conditions.is_empty()).then(|| {
                 Box::new(Extra {
+                    level: (level == OTHER_LEVEL).then(|| visit.level.into_boxed_str()),
                     referred_from: visit.referred_from.map(String::into_boxed_str),
                     condition: visit.condition.map(String::into_boxed_str),
                     conditions: conditions.into_iter().map(String::into_boxed_str).collect(),
@@ -252,11 +251,15 @@ impl Compact {
     }
 
     /// The engine's visit, as [`claims::read`] gave it.
-    fn visit(&self) -> Visit {
+    fn visit(&self, levels: &LevelIds) -> Visit {
         let opt = |f: i64| (f != NO_AMOUNT).then(|| money(f));
+        let level = match levels.0.get(usize::from(self.level)) {
+            Some(id) => id,
+            None => self.extra.as_ref().and_then(|e| e.level.as_deref()).unwrap_or_default(),
+        };
         Visit {
             kind: self.kind,
-            level: self.level.as_str().to_owned(),
+            level: level.to_owned(),
             date: self.date,
             total: money(self.total),
             out_of_catalog: opt(self.out_of_catalog),
@@ -275,13 +278,13 @@ const NO_PERSON: u32 = u32::MAX;
 const ABSENT: u32 = u32::MAX;
 
 impl Row {
-    fn new(read: claims::Read) -> Row {
+    fn new(read: claims::Read, levels: &LevelIds) -> Row {
         let (person, claim) = (read.person_id.unwrap_or_default(), read.claim_id.unwrap_or_default());
         let mut ids = String::with_capacity(person.len() + claim.len());
         ids.push_str(person);
         ids.push_str(claim);
         let len = |id: Option<&str>| id.map_or(ABSENT, |s| u32::try_from(s.len()).unwrap_or(ABSENT));
-        Row { person: NO_PERSON, ids: ids.into_boxed_str(), person_len: len(read.person_id), claim_len: len(read.claim_id), kept: read.kept, claim: read.claim.map_err(Box::new).and_then(Compact::of) }
+        Row { person: NO_PERSON, ids: ids.into_boxed_str(), person_len: len(read.person_id), claim_len: len(read.claim_id), kept: read.kept, claim: read.claim.map_err(Box::new).and_then(|c| Compact::of(c, levels)) }
     }
 
     fn person_id(&self) -> Option<&str> {
@@ -405,6 +408,7 @@ fn estimate_all(
     let mut last: Option<u32> = None;
     let mut number: u64 = 0;
     let kept = plan.kept;
+    let levels = LevelIds::of(policies);
     // The file is read on a thread of its own, a few chunks ahead, while the chunks already
     // read are parsed on all cores (reading CSV records is sequential; everything after is not).
     // A chunk goes back to the reader once parsed, for its buffers to be reused.
@@ -429,7 +433,7 @@ fn estimate_all(
         let _ = at0;
         for next in rx {
             let (chunk, (at, of)) = next?;
-            let read = |i: usize| Row::new(claims::read(&chunk, i, kept));
+            let read = |i: usize| Row::new(claims::read(&chunk, i, kept), &levels);
             number += chunk.len() as u64;
             if !plan.grouped {
                 if group.rows.capacity() == 0 {
@@ -450,7 +454,7 @@ fn estimate_all(
                             finished.extend(group.ids.iter().cloned());
                             let done = std::mem::take(&mut group);
                             group.before = done.before + done.rows.len() as u64;
-                            finish(done, true, policies, plan.explain, results, rejects.as_deref_mut(), &mut summary, &mut first_rejects)?;
+                            finish(done, true, policies, &levels, plan.explain, results, rejects.as_deref_mut(), &mut summary, &mut first_rejects)?;
                             last = None;
                         }
                         let known = group.index.get(id).copied();
@@ -494,7 +498,7 @@ fn estimate_all(
         Ok(())
     })?;
     bar.set_message("测算中 estimating");
-    finish(group, plan.grouped, policies, plan.explain, results, rejects, &mut summary, &mut first_rejects)?;
+    finish(group, plan.grouped, policies, &levels, plan.explain, results, rejects, &mut summary, &mut first_rejects)?;
     bar.finish_and_clear();
     summary.rows_in = number;
     Ok((summary, first_rejects))
@@ -521,6 +525,7 @@ fn finish(
     group: Group,
     interned: bool,
     policies: &[&Policy],
+    levels: &LevelIds,
     explain: bool,
     results: &mut write::Results,
     mut rejects: Option<&mut write::Rejects>,
@@ -564,7 +569,7 @@ fn finish(
                 let mut amounts = std::mem::take(&mut part.amounts);
                 amounts.clear();
                 amounts.resize(mine.len() * p_count, [0; 9]);
-                match estimate_person(rows, mine, policies, explain, &mut amounts, steps) {
+                match estimate_person(rows, mine, policies, levels, explain, &mut amounts, steps) {
                     Err(cause) => part.causes.push((p as u32, cause)),
                     Ok((category, visits)) => {
                         for (out, a) in paid.iter_mut().zip(&amounts) {
@@ -763,7 +768,7 @@ fn person_fault(rows: &[Row], mine: &[u32]) -> Option<Cause> {
 /// One person checked as a whole and estimated under every pack: their amounts in fen per row
 /// and pack written to `amounts` (and, when `explain`, the steps as JSON to `steps`), giving
 /// their category and visits (for the tallies); or the fault, placed on the row that caused it.
-fn estimate_person(rows: &[Row], mine: &[u32], policies: &[&Policy], explain: bool, amounts: &mut [[i64; 9]], steps: &mut [String]) -> Result<(Category, Vec<Visit>), Cause> {
+fn estimate_person(rows: &[Row], mine: &[u32], policies: &[&Policy], levels: &LevelIds, explain: bool, amounts: &mut [[i64; 9]], steps: &mut [String]) -> Result<(Category, Vec<Visit>), Cause> {
     if let Some(cause) = person_fault(rows, mine) {
         return Err(cause);
     }
@@ -780,7 +785,7 @@ fn estimate_person(rows: &[Row], mine: &[u32], policies: &[&Policy], explain: bo
                 condition_rows.push(r);
             }
         }
-        visits.push(claim.visit());
+        visits.push(claim.visit(levels));
     }
     let case = Case { data: Person { category, conditions, year_to_date: YearToDate::default() }, condition_rows, rows: mine };
     for (p, policy) in policies.iter().enumerate() {
