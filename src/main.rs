@@ -224,14 +224,13 @@ fn batch(args: &[String]) -> ExitCode {
 #[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
 fn stdin_tsv(args: &[String]) -> Result<(), Error> {
     let (mut columns, mut policies, mut keep) = (Vec::new(), Vec::new(), Vec::new());
-    let list = |s: &str| s.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect::<Vec<_>>();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| usage(&format!("{name} 后缺少取值 (missing value)")));
         match a.as_str() {
-            "--stdin-tsv" => columns = list(&value("--stdin-tsv")?),
+            "--stdin-tsv" => columns = column_list(&value("--stdin-tsv")?),
             "--policy" => policies.push(value("--policy")?),
-            "--keep" => keep.extend(list(&value("--keep")?)),
+            "--keep" => keep.extend(column_list(&value("--keep")?)),
             other => return Err(usage(&format!("--stdin-tsv 只接受 --policy 和 --keep，不接受 {other} (only --policy and --keep go with --stdin-tsv)"))),
         }
     }
@@ -241,6 +240,12 @@ fn stdin_tsv(args: &[String]) -> Result<(), Error> {
     let summary = yibao::batch::tsv::run(&columns, &policies, &keep, std::io::stdin().lock(), std::io::stdout().lock(), std::io::stderr().lock())?;
     eprint!("{}", summary.table());
     Ok(())
+}
+
+/// `A, B,C` as the columns A, B and C (spaces around a name and empty names ignored).
+#[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
+fn column_list(s: &str) -> Vec<String> {
+    s.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect()
 }
 
 #[cfg(all(feature = "batch", not(target_arch = "wasm32")))]
@@ -263,7 +268,7 @@ fn batch_options(args: &[String]) -> Result<yibao::batch::Options, Error> {
                     _ => return Err(usage(&format!("--threads 须为正整数，而不是 {n} (must be a positive whole number)"))),
                 }
             }
-            "--keep" => o.keep.extend(value("--keep")?.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned)),
+            "--keep" => o.keep.extend(column_list(&value("--keep")?)),
             "--explain" => o.explain = true,
             "--grouped" => o.grouped = true,
             other if claims.is_none() && !other.starts_with('-') => claims = Some(PathBuf::from(other)),

@@ -297,14 +297,14 @@ impl Row {
     }
 }
 
-/// Rows read and not yet estimated, with their persons (`ids` and `index`: with `--grouped`
-/// only, where persons are numbered as their rows come; otherwise [`persons_by_sort`] finds them).
+/// Rows read and not yet estimated, with their persons (`index`, each person id's number: with
+/// `--grouped` only, where persons are numbered as their rows come; otherwise
+/// [`persons_by_sort`] finds them).
 #[derive(Default)]
 struct Group {
     /// The rows of the file before this group's.
     before: u64,
     rows: Vec<Row>,
-    ids: Vec<Box<str>>,
     index: FxHashMap<Box<str>, u32>,
 }
 
@@ -397,7 +397,7 @@ fn estimate_all(
     results: &mut write::Results,
     mut rejects: Option<&mut write::Rejects>,
 ) -> Result<(Summary, Vec<String>), Error> {
-    let (at0, size) = claims.progress();
+    let (_, size) = claims.progress();
     let bar = progress(plan.progress, size);
     let mut summary = Summary { policies: policies.iter().map(|p| (p.id.clone(), p.name.clone(), Tally::default())).collect(), ..Summary::default() };
     let mut first_rejects: Vec<String> = Vec::new();
@@ -430,7 +430,6 @@ fn estimate_all(
                 break;
             }
         });
-        let _ = at0;
         for next in rx {
             let (chunk, (at, of)) = next?;
             let read = |i: usize| Row::new(claims::read(&chunk, i, kept), &levels);
@@ -449,15 +448,15 @@ fn estimate_all(
                     let mut person = NO_PERSON;
                     if let Some(id) = row.person_id() {
                         let known = group.index.get(id).copied();
-                        // A group ends between two persons once it is large enough.
+                        // A group ends between two persons once it is large enough (the person
+                        // stays unknown: the next group starts empty).
                         if known.is_none() && group.rows.len() >= plan.group_rows {
-                            finished.extend(group.ids.iter().cloned());
+                            finished.extend(group.index.keys().cloned());
                             let done = std::mem::take(&mut group);
                             group.before = done.before + done.rows.len() as u64;
                             finish(done, true, policies, &levels, plan.explain, results, rejects.as_deref_mut(), &mut summary, &mut first_rejects)?;
                             last = None;
                         }
-                        let known = group.index.get(id).copied();
                         if (known.is_some() && known != last) || finished.contains(id) {
                             let number = group.before + group.rows.len() as u64 + 1;
                             return Err(Error::new(
@@ -470,8 +469,7 @@ fn estimate_all(
                         person = match known {
                             Some(p) => p,
                             None => {
-                                let p = u32::try_from(group.ids.len()).map_err(|_| too_many())?;
-                                group.ids.push(Box::from(id));
+                                let p = u32::try_from(group.index.len()).map_err(|_| too_many())?;
                                 group.index.insert(Box::from(id), p);
                                 p
                             }
@@ -663,7 +661,7 @@ fn finish(
 
 /// Persons numbered as their rows came (`--grouped`): their rows by a counting sort.
 fn persons_by_count(group: &Group) -> (Vec<u32>, Vec<u32>) {
-    let persons = group.ids.len();
+    let persons = group.index.len();
     let mut starts = vec![0u32; persons + 1];
     for r in &group.rows {
         if r.person != NO_PERSON {
